@@ -1,0 +1,1 @@
+"""Slot-level lock drivers. They know locks, not the API or the store."""

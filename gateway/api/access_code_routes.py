@@ -1,0 +1,167 @@
+"""/access_codes/*: parse, call the service, serialise."""
+
+from __future__ import annotations
+
+import uuid
+
+from aiohttp import web
+
+from gateway.api import views
+from gateway.api.pagination import DEFAULT_LIMIT, decode_cursor, pagination
+from gateway.api.params import parse
+from gateway.api.requests import (
+    AccessCodeRef,
+    ConvertUnmanagedAccessCode,
+    CreateAccessCode,
+    CreateMultipleAccessCodes,
+    GenerateCode,
+    GetAccessCode,
+    ListAccessCodes,
+    ListUnmanagedAccessCodes,
+    PullBackupAccessCode,
+    UpdateAccessCode,
+    UpdateUnmanagedAccessCode,
+)
+from gateway.api.respond import ok, services
+from gateway.domain.codegen import NoCodeAvailable, generate_code
+from gateway.domain.models import AccessCode, CodeStatus
+from gateway.errors import ApiError, invalid
+from gateway.service import lookup
+from gateway.service.access_codes import taken_pins
+from gateway.store import access_codes
+
+CLOUD_ONLY_FILTERS = (
+    "access_grant_id",
+    "access_grant_key",
+    "access_method_id",
+    "customer_key",
+    "user_identifier_key",
+)
+
+
+def _code(request: web.Request, code: AccessCode) -> dict[str, object]:
+    return views.access_code(code, services(request).store.workspace_id)
+
+
+async def create(request: web.Request) -> web.Response:
+    p = await parse(request, CreateAccessCode)
+    code, attempt = services(request).access_codes.create(p)
+    return ok(access_code=_code(request, code), action_attempt=views.action_attempt(attempt))
+
+
+async def create_multiple(request: web.Request) -> web.Response:
+    p = await parse(request, CreateMultipleAccessCodes)
+    created = services(request).access_codes.create_multiple(p)
+    return ok(access_codes=[_code(request, c) for c in created])
+
+
+async def get(request: web.Request) -> web.Response:
+    p = await parse(request, GetAccessCode)
+    return ok(access_code=_code(request, services(request).access_codes.get(p)))
+
+
+async def list_codes(request: web.Request) -> web.Response:
+    p = await parse(request, ListAccessCodes)
+    for field in CLOUD_ONLY_FILTERS:
+        if getattr(p, field) is not None:
+            raise invalid(field, "is a cloud-only filter, not supported by the local gateway")
+    svc = services(request)
+    if p.device_id is not None:
+        lookup.device(svc.store.conn, p.device_id)
+    codes, next_seq = access_codes.page(
+        svc.store.conn,
+        managed=True,
+        device_ids=None if p.device_id is None else [p.device_id],
+        access_code_ids=p.access_code_ids,
+        search=p.search,
+        after_seq=decode_cursor(p.page_cursor),
+        limit=p.limit or DEFAULT_LIMIT,
+    )
+    return ok(
+        access_codes=[_code(request, c) for c in codes], pagination=pagination(request, next_seq)
+    )
+
+
+async def update(request: web.Request) -> web.Response:
+    p = await parse(request, UpdateAccessCode)
+    attempt = services(request).access_codes.update(p)
+    return ok(action_attempt=views.action_attempt(attempt))
+
+
+async def delete(request: web.Request) -> web.Response:
+    p = await parse(request, AccessCodeRef)
+    attempt = services(request).access_codes.delete(p)
+    return ok(action_attempt=views.action_attempt(attempt))
+
+
+async def generate(request: web.Request) -> web.Response:
+    p = await parse(request, GenerateCode)
+    conn = services(request).store.conn
+    device = lookup.device(conn, p.device_id)
+    taken = taken_pins(conn, access_codes.for_device(conn, device.device_id), device.device_id)
+    try:
+        pin = generate_code(device.capabilities.code_rules, taken)
+    except NoCodeAvailable as exc:
+        raise ApiError("no_code_available", str(exc)) from None
+    # The cloud answers an access-code-shaped object; nothing is stored or programmed.
+    generated = AccessCode(
+        access_code_id=str(uuid.uuid4()),
+        device_id=device.device_id,
+        name=None,
+        code=pin,
+        created_at=services(request).clock.now(),
+        status=CodeStatus.UNSET,
+    )
+    return ok(generated_code=_code(request, generated))
+
+
+async def pull_backup(request: web.Request) -> web.Response:
+    p = await parse(request, PullBackupAccessCode)
+    lookup.managed_code(services(request).store.conn, p.access_code_id)
+    raise ApiError(
+        "backup_access_code_pool_not_available",
+        "The backup access code pool is not available on this gateway yet",
+    )
+
+
+async def unmanaged_get(request: web.Request) -> web.Response:
+    p = await parse(request, GetAccessCode)
+    code = services(request).unmanaged.get(p)
+    return ok(access_code=views.unmanaged_access_code(code, services(request).store.workspace_id))
+
+
+async def unmanaged_list(request: web.Request) -> web.Response:
+    p = await parse(request, ListUnmanagedAccessCodes)
+    if p.user_identifier_key is not None:
+        raise invalid("user_identifier_key", "is a cloud-only filter")
+    svc = services(request)
+    lookup.device(svc.store.conn, p.device_id)
+    codes, next_seq = access_codes.page(
+        svc.store.conn,
+        managed=False,
+        device_ids=[p.device_id],
+        search=p.search,
+        after_seq=decode_cursor(p.page_cursor),
+        limit=p.limit or DEFAULT_LIMIT,
+    )
+    workspace_id = svc.store.workspace_id
+    return ok(
+        access_codes=[views.unmanaged_access_code(c, workspace_id) for c in codes],
+        pagination=pagination(request, next_seq),
+    )
+
+
+async def unmanaged_update(request: web.Request) -> web.Response:
+    services(request).unmanaged.update(await parse(request, UpdateUnmanagedAccessCode))
+    return ok()
+
+
+async def unmanaged_convert(request: web.Request) -> web.Response:
+    services(request).unmanaged.convert_to_managed(await parse(request, ConvertUnmanagedAccessCode))
+    return ok()
+
+
+async def unmanaged_delete(request: web.Request) -> web.Response:
+    p = await parse(request, AccessCodeRef)
+    attempt = services(request).unmanaged.delete(p.access_code_id)
+    return ok(action_attempt=views.action_attempt(attempt))

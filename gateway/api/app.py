@@ -1,0 +1,101 @@
+"""The HTTP API: routes as the cloud has them, auth and Seam-shaped errors as middlewares."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from gateway.api import access_code_routes as codes
+from gateway.api import device_routes as dev
+from gateway.api.respond import SERVICES
+from gateway.errors import ApiError
+from gateway.service.bundle import Services
+from gateway.store import api_keys
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+MAX_BODY_BYTES = 256 * 1024
+
+GET_POST = ("GET", "POST")
+ROUTES: list[tuple[str, tuple[str, ...], Handler]] = [
+    ("/access_codes/create", ("POST",), codes.create),
+    ("/access_codes/create_multiple", ("POST", "PUT"), codes.create_multiple),
+    ("/access_codes/get", GET_POST, codes.get),
+    ("/access_codes/list", GET_POST, codes.list_codes),
+    ("/access_codes/generate_code", GET_POST, codes.generate),
+    ("/access_codes/update", ("PATCH", "POST", "PUT"), codes.update),
+    ("/access_codes/delete", ("DELETE", "POST"), codes.delete),
+    ("/access_codes/pull_backup_access_code", ("POST",), codes.pull_backup),
+    ("/access_codes/unmanaged/get", GET_POST, codes.unmanaged_get),
+    ("/access_codes/unmanaged/list", GET_POST, codes.unmanaged_list),
+    ("/access_codes/unmanaged/update", ("PATCH", "POST"), codes.unmanaged_update),
+    ("/access_codes/unmanaged/convert_to_managed", ("PATCH", "POST"), codes.unmanaged_convert),
+    ("/access_codes/unmanaged/delete", ("DELETE", "POST"), codes.unmanaged_delete),
+    ("/devices/get", GET_POST, dev.device_get),
+    ("/devices/list", GET_POST, dev.device_list),
+    ("/devices/update", ("PATCH", "POST"), dev.device_update),
+    ("/locks/get", GET_POST, dev.lock_get),
+    ("/locks/list", GET_POST, dev.lock_list),
+    ("/locks/lock_door", ("POST",), dev.lock_door),
+    ("/locks/unlock_door", ("POST",), dev.unlock_door),
+    ("/action_attempts/get", GET_POST, dev.action_attempt_get),
+    ("/events/list", GET_POST, dev.event_list),
+]
+PUBLIC_PATHS = frozenset({"/health"})
+
+
+def _error(status: int, error_type: str, message: str) -> web.Response:
+    return web.json_response(
+        {"error": {"type": error_type, "message": message}, "ok": False}, status=status
+    )
+
+
+@web.middleware
+async def seam_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Every error answers JSON the official SDK understands; nothing answers text or HTML."""
+    try:
+        return await handler(request)
+    except ApiError as exc:
+        return web.json_response(exc.body(), status=exc.status)
+    except web.HTTPRequestEntityTooLarge:
+        return _error(413, "request_too_large", f"The body exceeds {MAX_BODY_BYTES} bytes")
+    except web.HTTPMethodNotAllowed as exc:
+        allowed = ", ".join(sorted(exc.allowed_methods))
+        return _error(405, "method_not_allowed", f"{request.method} is not allowed; use {allowed}")
+    except web.HTTPNotFound:
+        return _error(404, "endpoint_not_found", f"No endpoint {request.path}")
+    except web.HTTPException as exc:
+        return _error(exc.status, "http_error", exc.reason)
+    except Exception:
+        log.exception("unhandled error on %s", request.path)
+        return _error(500, "internal_error", "Internal error; see the hub's log")
+
+
+@web.middleware
+async def bearer_auth(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if request.path in PUBLIC_PATHS:
+        return await handler(request)
+    header = request.headers.get("Authorization", "")
+    scheme, _, key = header.partition(" ")
+    if scheme.lower() != "bearer" or not key:
+        return _error(401, "unauthorized", "Missing API key (Authorization: Bearer seam_...)")
+    if not api_keys.verify(request.app[SERVICES].store.conn, key.strip()):
+        return _error(401, "unauthorized", "Unknown or revoked API key")
+    return await handler(request)
+
+
+async def health(request: web.Request) -> web.Response:
+    return web.json_response({"ok": True, "status": "up"})
+
+
+def build_app(services: Services) -> web.Application:
+    app = web.Application(middlewares=[seam_errors, bearer_auth], client_max_size=MAX_BODY_BYTES)
+    app[SERVICES] = services
+    for path, methods, handler in ROUTES:
+        for method in methods:
+            app.router.add_route(method, path, handler)
+    app.router.add_get("/health", health)
+    return app

@@ -1,0 +1,92 @@
+"""Reading request parameters: the query string for GET/DELETE, a JSON object otherwise."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any, get_args, get_origin
+
+from aiohttp import web
+from multidict import MultiMapping
+from pydantic import ValidationError
+
+from gateway.api.requests import Params
+from gateway.errors import ApiError, InvalidInput
+
+IGNORED_QUERY_KEYS = frozenset({"_strict"})
+
+
+def _is_list(annotation: Any) -> bool:
+    if get_origin(annotation) is list:
+        return True
+    return any(_is_list(arg) for arg in get_args(annotation))
+
+
+@cache
+def _list_fields(model: type[Params]) -> frozenset[str]:
+    return frozenset(n for n, f in model.model_fields.items() if _is_list(f.annotation))
+
+
+def query_to_dict(query: MultiMapping[str], model: type[Params]) -> dict[str, Any]:
+    """Arrays arrive as repeated keys, objects as dotted keys (the SDK's serialiser)."""
+    lists = _list_fields(model)
+    data: dict[str, Any] = {}
+    for key in dict.fromkeys(query.keys()):
+        if key in IGNORED_QUERY_KEYS:
+            continue
+        values = query.getall(key)
+        root, _, rest = key.partition(".")
+        if rest:
+            data.setdefault(root, {})
+            if isinstance(data[root], dict):
+                data[root][rest] = values[-1]
+            continue
+        data[key] = list(values) if key in lists else values[-1]
+    return data
+
+
+def _field_errors(error: ValidationError) -> InvalidInput:
+    fields: dict[str, list[str]] = {}
+    for item in error.errors():
+        loc = item["loc"]
+        name = str(loc[0]) if loc else "_errors"
+        kind = item["type"]
+        if kind == "missing":
+            message = "Required"
+        elif kind == "extra_forbidden":
+            message = "Unrecognized key: not a parameter of this endpoint"
+        else:
+            message = str(item["msg"]).removeprefix("Value error, ")
+            if len(loc) > 1:
+                message = f"{'.'.join(str(p) for p in loc[1:])}: {message}"
+        fields.setdefault(name, []).append(message)
+    return InvalidInput(fields)
+
+
+async def parse[P: Params](request: web.Request, model: type[P]) -> P:
+    if request.method in ("GET", "DELETE", "HEAD"):
+        data: dict[str, Any] = query_to_dict(request.query, model)
+        strict = False
+        if request.method == "DELETE" and request.can_read_body and not data:
+            data, strict = await _json_body(request), True
+    else:
+        data, strict = await _json_body(request), True
+    try:
+        return model.model_validate(data, strict=strict)
+    except ValidationError as exc:
+        raise _field_errors(exc) from None
+
+
+async def _json_body(request: web.Request) -> dict[str, Any]:
+    raw = await request.read()
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ApiError("invalid_input", f"The request body is not valid JSON: {exc}",
+                       validation_errors={"_errors": ["Invalid JSON"]}) from None  # fmt: skip
+    if not isinstance(body, dict):
+        raise ApiError("invalid_input", "The request body must be a JSON object",
+                       validation_errors={"_errors": ["Expected object"]})  # fmt: skip
+    return body

@@ -1,0 +1,186 @@
+"""Request parameters, as the cloud API names them. Unknown parameters are refused."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from gateway.timefmt import parse_iso
+
+NAME_MAX_LENGTH = 255
+
+
+def _timestamp(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("must be an ISO 8601 date-time string")
+    try:
+        return parse_iso(value)
+    except ValueError:
+        raise ValueError("must be an ISO 8601 date-time, e.g. 2025-06-14T16:54:17Z") from None
+
+
+Timestamp = Annotated[datetime, BeforeValidator(_timestamp)]
+Name = Annotated[str, Field(max_length=NAME_MAX_LENGTH)]
+Code = Annotated[str, Field(min_length=1, max_length=12)]
+Limit = Annotated[int, Field(ge=1, le=10_000)]
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CodeSettings(Params):
+    """What create, create_multiple and update share."""
+
+    name: Name | None = None
+    code: Code | None = None
+    starts_at: Timestamp | None = None
+    ends_at: Timestamp | None = None
+    allow_external_modification: bool | None = None
+    is_external_modification_allowed: bool | None = None
+    attempt_for_offline_device: bool | None = None
+    prefer_native_scheduling: bool | None = None
+    preferred_code_length: Annotated[float, Field(ge=1, le=12)] | None = None
+    use_backup_access_code_pool: bool | None = None
+    is_offline_access_code: bool | None = None
+    is_one_time_use: bool | None = None
+    use_offline_access_code: bool | None = None
+    max_time_rounding: Literal["1hour", "1day", "1h", "1d"] | None = None
+    sync: bool | None = None
+
+
+class CreateAccessCode(CodeSettings):
+    device_id: str
+    common_code_key: Annotated[str, Field(min_length=1, max_length=255)] | None = None
+
+
+class CreateMultipleAccessCodes(CodeSettings):
+    device_ids: Annotated[list[str], Field(min_length=1, max_length=500)]
+    behavior_when_code_cannot_be_shared: Literal["throw", "create_random_code"] | None = None
+
+
+class UpdateAccessCode(CodeSettings):
+    access_code_id: str
+    device_id: str | None = None
+    type: Literal["ongoing", "time_bound"] | None = None
+    is_managed: bool | None = None
+
+
+class AccessCodeRef(Params):
+    access_code_id: str
+    device_id: str | None = None
+    sync: bool | None = None
+
+
+class GetAccessCode(Params):
+    access_code_id: str | None = None
+    device_id: str | None = None
+    code: str | None = None
+
+
+class ListAccessCodes(Params):
+    device_id: str | None = None
+    access_code_ids: list[str] | None = None
+    search: str | None = None
+    limit: Limit | None = None
+    page_cursor: str | None = None
+    # Cloud-only filters (access grants, customers): refused rather than silently ignored.
+    access_grant_id: str | None = None
+    access_grant_key: str | None = None
+    access_method_id: str | None = None
+    customer_key: str | None = None
+    user_identifier_key: str | None = None
+
+
+class GenerateCode(Params):
+    device_id: str
+
+
+class PullBackupAccessCode(Params):
+    access_code_id: str
+
+
+class ListUnmanagedAccessCodes(Params):
+    device_id: str
+    search: str | None = None
+    limit: Limit | None = None
+    page_cursor: str | None = None
+    user_identifier_key: str | None = None
+
+
+class UpdateUnmanagedAccessCode(Params):
+    access_code_id: str
+    is_managed: bool
+    allow_external_modification: bool | None = None
+    is_external_modification_allowed: bool | None = None
+    force: bool | None = None
+
+
+class ConvertUnmanagedAccessCode(Params):
+    access_code_id: str
+    allow_external_modification: bool | None = None
+    is_external_modification_allowed: bool | None = None
+    force: bool | None = None
+    sync: bool | None = None
+
+
+class GetDevice(Params):
+    device_id: str | None = None
+    name: str | None = None
+
+
+class ListDevices(Params):
+    device_ids: list[str] | None = None
+    device_type: str | None = None
+    device_types: list[str] | None = None
+    manufacturer: str | None = None
+    search: str | None = None
+    limit: Limit | None = None
+    page_cursor: str | None = None
+    created_before: Timestamp | None = None
+    # Cloud-only filters: refused rather than silently ignored.
+    connect_webview_id: str | None = None
+    connected_account_id: str | None = None
+    connected_account_ids: list[str] | None = None
+    custom_metadata_has: dict[str, Any] | None = None
+    customer_key: str | None = None
+    exclude_if: list[str] | None = None
+    include_if: list[str] | None = None
+    space_id: str | None = None
+    unstable_location_id: str | None = None
+    user_identifier_key: str | None = None
+
+
+class UpdateDevice(Params):
+    device_id: str
+    name: Name | None = None
+    is_managed: bool | None = None
+    backup_access_code_pool_enabled: bool | None = None
+    custom_metadata: dict[str, Any] | None = None
+    properties: dict[str, Any] | None = None
+
+
+class LockAction(Params):
+    device_id: str
+    sync: bool | None = None
+
+
+class GetActionAttempt(Params):
+    action_attempt_id: str
+
+
+class ListEvents(Params):
+    since: Timestamp | None = None
+    between: Annotated[list[Timestamp], Field(min_length=2, max_length=2)] | None = None
+    device_id: str | None = None
+    device_ids: list[str] | None = None
+    access_code_id: str | None = None
+    access_code_ids: list[str] | None = None
+    event_type: str | None = None
+    event_types: list[str] | None = None
+    event_ids: list[str] | None = None
+    limit: Limit | None = None

@@ -1,0 +1,104 @@
+"""`lockgw`: serve the gateway, and manage its API keys."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from gateway.clock import SystemClock
+from gateway.config import Config, ConfigError, load
+from gateway.store import api_keys
+from gateway.store.db import Store
+from gateway.timefmt import to_iso
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lockgw", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the daemon")
+    serve.add_argument("--config", type=Path, help="TOML configuration file")
+    serve.add_argument("--data-dir", type=Path, help="where the database lives")
+    serve.add_argument("--host", help="address the API listens on")
+    serve.add_argument("--port", type=int, help="port the API listens on")
+    serve.add_argument(
+        "--sim", action="store_true", help="add simulated locks when no hardware is configured"
+    )
+
+    keys = commands.add_parser("keys", help="manage API keys")
+    key_commands = keys.add_subparsers(dest="keys_command", required=True)
+    for name, help_text in (
+        ("create", "create a key (printed once, as the last line)"),
+        ("list", "list keys"),
+        ("revoke", "revoke a key"),
+    ):
+        sub = key_commands.add_parser(name, help=help_text)
+        sub.add_argument("--data-dir", type=Path, required=True)
+        sub.add_argument("--config", type=Path)
+        if name == "create":
+            sub.add_argument("--name", required=True)
+        if name == "revoke":
+            sub.add_argument("key_id", help="the id shown by `lockgw keys list`")
+    return parser
+
+
+def _config(args: argparse.Namespace) -> Config:
+    config = load(args.config)
+    overrides = {
+        "data_dir": args.data_dir,
+        "host": getattr(args, "host", None),
+        "port": getattr(args, "port", None),
+    }
+    return replace(config, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def _keys(args: argparse.Namespace, config: Config) -> int:
+    store = Store(config.data_dir)
+    now = SystemClock().now()
+    try:
+        if args.keys_command == "create":
+            with store.transaction() as conn:
+                key, plain = api_keys.create(conn, args.name, now)
+            print(f"created key {key.key_id} ({key.name}); it is shown only once:")
+            print(plain)
+        elif args.keys_command == "list":
+            for key in api_keys.list_keys(store.conn):
+                revoked = f"revoked {to_iso(key.revoked_at)}" if key.revoked_at else "active"
+                print(f"{key.key_id}\t{key.name}\t{to_iso(key.created_at)}\t{revoked}")
+        else:
+            with store.transaction() as conn:
+                if not api_keys.revoke(conn, args.key_id, now):
+                    print(f"no active key {args.key_id}", file=sys.stderr)
+                    return 1
+            print(f"revoked {args.key_id}")
+    finally:
+        store.close()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        config = _config(args)
+    except ConfigError as exc:
+        print(f"lockgw: bad configuration: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=config.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if args.command == "keys":
+        return _keys(args, config)
+    from gateway.daemon import serve
+
+    asyncio.run(serve(config, sim=args.sim))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

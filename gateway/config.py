@@ -1,0 +1,90 @@
+"""The daemon's configuration: a TOML file, overridden by command-line flags."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class KeypadCode:
+    slot: int
+    code: str
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class VirtualLockConfig:
+    name: str
+    profile: str
+    ref: str
+    # Codes already on the lock when the gateway first sees it (someone set them at the keypad).
+    codes: tuple[KeypadCode, ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    host: str = "127.0.0.1"
+    port: int = 8484
+    data_dir: Path = Path("/var/lib/lockgw")
+    pool_size: int = 5
+    virtual_locks: tuple[VirtualLockConfig, ...] = ()
+    log_level: str = "INFO"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# What `--sim` adds when no hardware is configured.
+SIM_LOCKS = (
+    VirtualLockConfig(
+        name="Front door",
+        profile="zwave-30",
+        ref="sim-front-door",
+        codes=(KeypadCode(slot=1, code="4711", name="Owner"),),
+    ),
+    VirtualLockConfig(name="Back door", profile="zwave-250", ref="sim-back-door"),
+    VirtualLockConfig(name="Garage", profile="nuki", ref="sim-garage"),
+)
+
+
+def _virtual_lock(index: int, raw: dict[str, Any]) -> VirtualLockConfig:
+    try:
+        name = str(raw["name"])
+        codes = tuple(
+            KeypadCode(slot=int(c["slot"]), code=str(c["code"]), name=c.get("name"))
+            for c in raw.get("codes", [])
+        )
+        return VirtualLockConfig(
+            name=name,
+            profile=str(raw.get("profile", "zwave-30")),
+            ref=str(raw.get("ref", f"virtual-{index}")),
+            codes=codes,
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ConfigError(f"virtual_locks[{index}]: {exc}") from None
+
+
+def load(path: Path | None) -> Config:
+    if path is None:
+        return Config()
+    try:
+        raw = tomllib.loads(path.read_text())
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    api = raw.get("api", {})
+    store = raw.get("store", {})
+    locks = tuple(_virtual_lock(i, item) for i, item in enumerate(raw.get("virtual_locks", [])))
+    return Config(
+        host=str(api.get("host", "127.0.0.1")),
+        port=int(api.get("port", 8484)),
+        data_dir=Path(store.get("data_dir", "/var/lib/lockgw")),
+        pool_size=int(raw.get("pool", {}).get("size", 5)),
+        virtual_locks=locks,
+        log_level=str(raw.get("log", {}).get("level", "INFO")),
+        extra=raw,
+    )

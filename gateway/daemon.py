@@ -1,0 +1,72 @@
+"""The composition root: store, drivers, engine and HTTP API wired together, then served."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from drivers.virtual import make_lock
+from gateway.api.app import build_app
+from gateway.clock import Clock, SystemClock
+from gateway.config import SIM_LOCKS, Config
+from gateway.engine.locks import Locks
+from gateway.service.bundle import Services
+from gateway.store.db import Store
+
+log = logging.getLogger("lockgw")
+
+
+@dataclass
+class Gateway:
+    config: Config
+    store: Store
+    locks: Locks
+    services: Services
+    app: web.Application
+
+    @classmethod
+    def build(cls, config: Config, clock: Clock | None = None) -> Gateway:
+        clock = clock or SystemClock()
+        store = Store(config.data_dir)
+        locks = Locks(store, clock, config.pool_size)
+        services = Services.build(store, clock, locks.wake)
+        return cls(config, store, locks, services, build_app(services))
+
+    async def start_locks(self, sim: bool) -> None:
+        wanted = self.config.virtual_locks or (SIM_LOCKS if sim else ())
+        for lock_config in wanted:
+            lock = make_lock(lock_config.profile, lock_config.ref, lock_config.name)
+            for preset in lock_config.codes:
+                lock.keypad_set(preset.slot, preset.code, notify=False)
+            await self.locks.add(lock)
+
+    async def close(self) -> None:
+        await self.locks.close()
+        self.store.close()
+
+
+async def serve(config: Config, *, sim: bool) -> None:
+    gateway = Gateway.build(config)
+    await gateway.start_locks(sim)
+    runner = web.AppRunner(gateway.app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, config.host, config.port)
+    await site.start()
+    log.info("lockgw API listening on http://%s:%d", config.host, config.port)
+    print(f"lockgw: API on http://{config.host}:{config.port}", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        log.info("lockgw shutting down")
+        await runner.cleanup()
+        await gateway.close()

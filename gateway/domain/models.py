@@ -1,0 +1,131 @@
+"""The gateway's plain data: what the API declares and what the locks report.
+
+No I/O here. The store persists these, the API serialises them, the engine plans over them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from drivers.base import Capabilities
+
+
+class CodeStatus(StrEnum):
+    UNSET = "unset"
+    SETTING = "setting"
+    SET = "set"
+    REMOVING = "removing"
+    UNKNOWN = "unknown"
+
+
+class ActionStatus(StrEnum):
+    PENDING = "pending"
+    SUCCESS = "success"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """An error or warning on an access code or a device."""
+
+    code: str
+    message: str
+    created_at: datetime
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Mutation:
+    """A change declared but not yet confirmed on the lock (`pending_mutations`)."""
+
+    code: str
+    message: str
+    created_at: datetime
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class AccessCode:
+    access_code_id: str
+    device_id: str
+    name: str | None
+    code: str | None
+    created_at: datetime
+    status: CodeStatus
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    common_code_key: str | None = None
+    is_managed: bool = True
+    is_external_modification_allowed: bool = False
+    use_backup_access_code_pool: bool = False
+    prefer_native_scheduling: bool = True
+    is_backup: bool = False
+    pulled_backup_access_code_id: str | None = None
+    is_scheduled_on_device: bool = False
+    appearance_name: str | None = None
+    # The user asked for this code to go; it disappears once the lock no longer holds it.
+    deleting: bool = False
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    pending_mutations: list[Mutation] = field(default_factory=list)
+
+    @property
+    def type(self) -> str:
+        return "time_bound" if self.ends_at is not None else "ongoing"
+
+
+@dataclass
+class Device:
+    device_id: str
+    driver: str
+    ref: str
+    display_name: str
+    capabilities: Capabilities
+    created_at: datetime
+    nickname: str | None = None
+    online: bool = False
+    locked: bool | None = None
+    battery_level: float | None = None
+    is_managed: bool = True
+    backup_access_code_pool_enabled: bool = False
+    pool_size: int = 5
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.nickname or self.display_name
+
+
+class ActionType(StrEnum):
+    CREATE_ACCESS_CODE = "CREATE_ACCESS_CODE"
+    UPDATE_ACCESS_CODE = "UPDATE_ACCESS_CODE"
+    DELETE_ACCESS_CODE = "DELETE_ACCESS_CODE"
+    LOCK_DOOR = "LOCK_DOOR"
+    UNLOCK_DOOR = "UNLOCK_DOOR"
+
+
+@dataclass
+class ActionAttempt:
+    action_attempt_id: str
+    action_type: ActionType
+    status: ActionStatus
+    created_at: datetime
+    device_id: str | None = None
+    access_code_id: str | None = None
+    result: dict[str, Any] | None = None
+    error: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    event_id: str
+    event_type: str
+    created_at: datetime
+    occurred_at: datetime
+    device_id: str | None = None
+    access_code_id: str | None = None
+    payload: dict[str, Any] = field(default_factory=dict)

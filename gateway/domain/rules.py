@@ -1,0 +1,59 @@
+"""Pure checks of declared access codes: windows, PINs, overlaps."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from drivers.base import Capabilities
+from drivers.codes import code_violations
+from gateway.domain.models import AccessCode
+
+Window = tuple[datetime | None, datetime | None]
+
+
+def window_problems(
+    starts_at: datetime | None, ends_at: datetime | None, now: datetime
+) -> dict[str, str]:
+    """Why a (starts_at, ends_at) pair is not a valid declaration; empty when it is."""
+    if (starts_at is None) != (ends_at is None):
+        missing = "ends_at" if ends_at is None else "starts_at"
+        other = "starts_at" if missing == "ends_at" else "ends_at"
+        return {missing: f"is required when {other} is given (a time-bound code needs both)"}
+    if starts_at is None or ends_at is None:
+        return {}
+    if ends_at <= starts_at:
+        return {"ends_at": "must be after starts_at"}
+    if ends_at <= now:
+        return {"ends_at": "must be in the future"}
+    return {}
+
+
+def pin_problems(code: str, capabilities: Capabilities) -> list[str]:
+    return code_violations(code, capabilities.code_rules)
+
+
+def windows_overlap(a: Window, b: Window) -> bool:
+    """Ongoing codes (None, None) overlap everything."""
+    a_start, a_end = a
+    b_start, b_end = b
+    if a_end is None or b_end is None:
+        return True
+    assert a_start is not None and b_start is not None
+    return a_start < b_end and b_start < a_end
+
+
+def conflicting_code(
+    pin: str, window: Window, codes: list[AccessCode], *, ignore: str | None = None
+) -> AccessCode | None:
+    """A code on the same lock whose PIN is `pin` and whose time on the lock overlaps `window`.
+
+    Unmanaged codes are on the lock now and stay there, so they conflict with any window. Codes
+    being deleted are about to leave the lock and are ignored: the reconciler clears before it
+    writes, so their PIN may be reused.
+    """
+    for other in codes:
+        if other.access_code_id == ignore or other.deleting or other.code != pin:
+            continue
+        if not other.is_managed or windows_overlap(window, (other.starts_at, other.ends_at)):
+            return other
+    return None

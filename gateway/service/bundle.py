@@ -1,0 +1,30 @@
+"""The services the API calls, built once in the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gateway.clock import Clock
+from gateway.service.access_codes import AccessCodes, Waker
+from gateway.service.devices import Devices
+from gateway.service.unmanaged import UnmanagedCodes
+from gateway.store.db import Store
+
+
+@dataclass
+class Services:
+    store: Store
+    clock: Clock
+    access_codes: AccessCodes
+    unmanaged: UnmanagedCodes
+    devices: Devices
+
+    @classmethod
+    def build(cls, store: Store, clock: Clock, wake: Waker) -> Services:
+        return cls(
+            store=store,
+            clock=clock,
+            access_codes=AccessCodes(store, clock, wake),
+            unmanaged=UnmanagedCodes(store, clock, wake),
+            devices=Devices(store, clock, wake),
+        )

@@ -1,0 +1,105 @@
+"""Devices and locks: read what drivers reported, rename, and ask for lock/unlock."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+
+from gateway.api.requests import GetDevice, ListDevices, LockAction, UpdateDevice
+from gateway.api.views import device_type
+from gateway.clock import Clock
+from gateway.domain.models import ActionAttempt, ActionStatus, ActionType, Device
+from gateway.errors import InvalidInput, NotFound, invalid
+from gateway.service import lookup
+from gateway.service.access_codes import Waker
+from gateway.store import action_attempts, devices
+from gateway.store.db import Store
+
+CLOUD_ONLY_FILTERS = (
+    "connect_webview_id",
+    "connected_account_id",
+    "connected_account_ids",
+    "custom_metadata_has",
+    "customer_key",
+    "exclude_if",
+    "include_if",
+    "space_id",
+    "unstable_location_id",
+    "user_identifier_key",
+)
+
+
+class Devices:
+    def __init__(self, store: Store, clock: Clock, wake: Waker) -> None:
+        self.store = store
+        self.clock = clock
+        self.wake = wake
+
+    def get(self, p: GetDevice) -> Device:
+        conn = self.store.conn
+        if p.device_id is not None:
+            return lookup.device(conn, p.device_id)
+        if p.name is not None:
+            found = devices.find_by_name(conn, p.name)
+            if found is None:
+                raise NotFound("device", f"No device named {p.name!r}")
+            return found
+        raise InvalidInput({"device_id": ["Required (or give name)"]})
+
+    def list(self, p: ListDevices) -> list[Device]:
+        for field in CLOUD_ONLY_FILTERS:
+            if getattr(p, field) is not None:
+                raise invalid(field, "is a cloud-only filter, not supported by the local gateway")
+        found = devices.all_devices(self.store.conn, p.device_ids)
+        types = set(p.device_types or []) | ({p.device_type} if p.device_type else set())
+        if types:
+            found = [d for d in found if device_type(d) in types]
+        if p.manufacturer is not None:
+            found = [d for d in found if d.capabilities.manufacturer == p.manufacturer]
+        if p.search:
+            needle = p.search.lower()
+            found = [d for d in found if needle in d.name.lower() or d.device_id == p.search]
+        if p.created_before is not None:
+            found = [d for d in found if d.created_at < p.created_before]
+        return found[: p.limit] if p.limit else found
+
+    def update(self, p: UpdateDevice) -> None:
+        for field in ("custom_metadata", "properties"):
+            if getattr(p, field) is not None:
+                raise invalid(field, "is not supported by the local gateway")
+        with self.store.transaction() as conn:
+            device = lookup.device(conn, p.device_id)
+            if p.is_managed is False:
+                raise invalid("is_managed", "unmanaging a device is not supported yet")
+            if (
+                p.backup_access_code_pool_enabled is False
+                and device.backup_access_code_pool_enabled
+            ):
+                raise invalid(
+                    "backup_access_code_pool_enabled",
+                    "the backup code pool cannot be turned off while the device is managed",
+                )
+            if p.backup_access_code_pool_enabled:
+                raise invalid(
+                    "backup_access_code_pool_enabled",
+                    "activate the pool by creating a code with use_backup_access_code_pool",
+                )
+            updated = device if p.name is None else replace(device, nickname=p.name or None)
+            devices.save(conn, updated)
+
+    def lock_action(self, p: LockAction, *, lock: bool) -> ActionAttempt:
+        now = self.clock.now()
+        with self.store.transaction() as conn:
+            device = lookup.device(conn, p.device_id)
+            if not device.capabilities.can_lock:
+                raise invalid("device_id", "this device cannot be locked or unlocked remotely")
+            attempt = ActionAttempt(
+                action_attempt_id=str(uuid.uuid4()),
+                action_type=ActionType.LOCK_DOOR if lock else ActionType.UNLOCK_DOOR,
+                status=ActionStatus.PENDING,
+                created_at=now,
+                device_id=device.device_id,
+            )
+            action_attempts.insert(conn, attempt)
+        self.wake(device.device_id)
+        return attempt

@@ -1,0 +1,102 @@
+"""Unmanaged codes: found on a lock in slots the gateway does not own. Never overwritten."""
+
+from __future__ import annotations
+
+import uuid
+
+from gateway.api.requests import (
+    ConvertUnmanagedAccessCode,
+    GetAccessCode,
+    UpdateUnmanagedAccessCode,
+)
+from gateway.clock import Clock
+from gateway.domain.models import AccessCode, ActionAttempt, ActionStatus, ActionType, CodeStatus
+from gateway.errors import InvalidInput, NotFound, invalid
+from gateway.service import lookup
+from gateway.service.access_codes import Waker
+from gateway.service.journal import record
+from gateway.store import access_codes, action_attempts, slots
+from gateway.store.db import Store
+from gateway.store.slots import Owner
+
+
+class UnmanagedCodes:
+    def __init__(self, store: Store, clock: Clock, wake: Waker) -> None:
+        self.store = store
+        self.clock = clock
+        self.wake = wake
+
+    def get(self, p: GetAccessCode) -> AccessCode:
+        conn = self.store.conn
+        if p.access_code_id is not None:
+            code = lookup.unmanaged_code(conn, p.access_code_id)
+            if p.device_id is not None and code.device_id != p.device_id:
+                raise NotFound("access_code")
+            return code
+        if p.device_id is None or p.code is None:
+            raise InvalidInput({"access_code_id": ["Required (or give both device_id and code)"]})
+        lookup.device(conn, p.device_id)
+        found = access_codes.find_by_code(conn, p.device_id, p.code, managed=False)
+        if found is None:
+            raise NotFound("access_code", "No unmanaged access code with that code on this device")
+        return found
+
+    def convert_to_managed(self, p: ConvertUnmanagedAccessCode) -> None:
+        """Adopt a code found on the lock: it stays in its slot, now declared and kept by us."""
+        allow = p.allow_external_modification
+        if allow is None:
+            allow = p.is_external_modification_allowed
+        now = self.clock.now()
+        with self.store.transaction() as conn:
+            code = lookup.unmanaged_code(conn, p.access_code_id)
+            code.is_managed = True
+            code.status = CodeStatus.SET
+            code.is_external_modification_allowed = bool(allow)
+            if code.name is None:
+                code.name = "Adopted code"
+            access_codes.save(conn, code)
+            slots.set_owner(conn, code.access_code_id, Owner.MANAGED)
+            record(
+                conn,
+                "access_code.unmanaged.converted_to_managed",
+                now,
+                device_id=code.device_id,
+                access_code_id=code.access_code_id,
+            )
+        self.wake(code.device_id)
+
+    def update(self, p: UpdateUnmanagedAccessCode) -> None:
+        if not p.is_managed:
+            with self.store.transaction() as conn:
+                lookup.unmanaged_code(conn, p.access_code_id)
+            return
+        self.convert_to_managed(
+            ConvertUnmanagedAccessCode(
+                access_code_id=p.access_code_id,
+                allow_external_modification=p.allow_external_modification,
+                is_external_modification_allowed=p.is_external_modification_allowed,
+                force=p.force,
+            )
+        )
+
+    def delete(self, access_code_id: str) -> ActionAttempt:
+        """Ask the reconciler to clear the code's slot; the code goes once the lock confirms."""
+        now = self.clock.now()
+        with self.store.transaction() as conn:
+            code = lookup.unmanaged_code(conn, access_code_id)
+            if code.deleting:
+                raise invalid("access_code_id", "this code is already being deleted")
+            code.deleting = True
+            code.status = CodeStatus.REMOVING
+            access_codes.save(conn, code)
+            attempt = ActionAttempt(
+                action_attempt_id=str(uuid.uuid4()),
+                action_type=ActionType.DELETE_ACCESS_CODE,
+                status=ActionStatus.PENDING,
+                created_at=now,
+                device_id=code.device_id,
+                access_code_id=code.access_code_id,
+            )
+            action_attempts.insert(conn, attempt)
+        self.wake(code.device_id)
+        return attempt

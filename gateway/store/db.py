@@ -1,0 +1,70 @@
+"""The SQLite store: one file under the data dir, WAL mode, versioned migrations.
+
+Calls are synchronous and short (indexed single-row work): on a Pi an in-process SQLite call is
+faster than handing it to a thread. Every API mutation is one `transaction()`.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from gateway.store.migrations import MIGRATIONS
+
+log = logging.getLogger(__name__)
+
+DB_FILE = "lockgw.sqlite3"
+
+
+class Store:
+    def __init__(self, data_dir: Path) -> None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.path = data_dir / DB_FILE
+        self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        # Intent must survive power loss before any radio work starts.
+        self.conn.execute("PRAGMA synchronous=FULL")
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        self.conn.execute("PRAGMA busy_timeout=5000")
+        self._migrate()
+        self.workspace_id = self._workspace_id()
+
+    def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            log.info("applying store migration %d", number)
+            with self.transaction() as conn:
+                for statement in script.split(";\n"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute(f"PRAGMA user_version={number}")
+
+    def _workspace_id(self) -> str:
+        with self.transaction() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key='workspace_id'").fetchone()
+            if row:
+                return str(row[0])
+            workspace_id = str(uuid.uuid4())
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('workspace_id', ?)", (workspace_id,)
+            )
+            return workspace_id
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT; rolls back on any exception, so nothing half-applies."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()

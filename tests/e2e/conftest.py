@@ -1,0 +1,103 @@
+"""End-to-end fixtures: one daemon per session, the official SDK pointed at it, and every
+response checked against Seam's OpenAPI document."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from seam import Seam
+
+from tests.support.daemon import Daemon
+from tests.support.openapi import SeamOpenApi, error_body_errors
+
+E2E_CONFIG = """
+[[virtual_locks]]
+name = "Front door"
+profile = "zwave-30"
+ref = "e2e-front"
+codes = [{ slot = 1, code = "4711", name = "Owner" }, { slot = 2, code = "8642" }]
+
+[[virtual_locks]]
+name = "Back door"
+profile = "zwave-250"
+ref = "e2e-back"
+
+[[virtual_locks]]
+name = "Garage"
+profile = "nuki"
+ref = "e2e-garage"
+
+[[virtual_locks]]
+name = "Side door"
+profile = "zwave-masked"
+ref = "e2e-side"
+"""
+
+
+@pytest.fixture(scope="session")
+def openapi() -> SeamOpenApi:
+    return SeamOpenApi.load()
+
+
+@pytest.fixture(scope="session")
+def daemon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Daemon]:
+    data_dir = tmp_path_factory.mktemp("daemon")
+    config = data_dir / "lockgw.toml"
+    config.write_text(E2E_CONFIG)
+    gateway = Daemon(data_dir, config=config, sim=False)
+    gateway.start()
+    yield gateway
+    assert gateway.stop() == 0, gateway.log()
+
+
+class ResponseChecker:
+    """An httpx response hook: fails the call whose body the cloud's schema would reject."""
+
+    def __init__(self, openapi: SeamOpenApi) -> None:
+        self.openapi = openapi
+        self.checked = 0
+
+    def __call__(self, response: httpx.Response) -> None:
+        response.read()
+        body: Any = response.json()
+        path = response.request.url.path
+        if response.status_code < 300:
+            problems = self.openapi.response_errors(path, body)
+        else:
+            problems = error_body_errors(body)
+        self.checked += 1
+        if problems:
+            raise AssertionError(f"{path} answered a body the schema rejects: {problems[:5]}")
+
+
+@pytest.fixture
+def checker(openapi: SeamOpenApi) -> ResponseChecker:
+    return ResponseChecker(openapi)
+
+
+@pytest.fixture
+def seam(daemon: Daemon, checker: ResponseChecker) -> Iterator[Seam]:
+    client = Seam(
+        api_key=daemon.key,
+        endpoint=daemon.url,
+        wait_for_action_attempt=False,
+        httpx_options={"event_hooks": {"response": [checker]}},
+    )
+    yield client
+    client.client.close()
+    assert checker.checked > 0, "no response went through the schema check"
+
+
+@pytest.fixture
+def locks(seam: Seam) -> dict[str, str]:
+    """Lock name -> device_id."""
+    return {d.display_name: d.device_id for d in seam.locks.list()}
+
+
+@pytest.fixture
+def tmp_data(tmp_path: Path) -> Path:
+    return tmp_path

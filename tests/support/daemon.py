@@ -1,0 +1,99 @@
+"""Runs `lockgw serve` as a real subprocess, the way a user or systemd would."""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+READY_MARK = "lockgw: API on "
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def create_key(data_dir: Path, name: str = "tests") -> str:
+    out = subprocess.run(
+        [sys.executable, "-m", "gateway", "keys", "create", "--data-dir", str(data_dir),
+         "--name", name],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    return out.strip().splitlines()[-1]
+
+
+class Daemon:
+    def __init__(self, data_dir: Path, *, config: Path | None = None, sim: bool = True) -> None:
+        self.data_dir = data_dir
+        self.config = config
+        self.sim = sim
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.key = create_key(data_dir)
+        self.proc: subprocess.Popen[str] | None = None
+        self.output: list[str] = []
+
+    def start(self, timeout: float = 30.0) -> None:
+        args = [sys.executable, "-m", "gateway", "serve", "--data-dir", str(self.data_dir),
+                "--host", "127.0.0.1", "--port", str(self.port)]  # fmt: skip
+        if self.config is not None:
+            args += ["--config", str(self.config)]
+        if self.sim:
+            args.append("--sim")
+        self.proc = subprocess.Popen(
+            args,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        lines: queue.Queue[str | None] = queue.Queue()
+        proc = self.proc
+
+        def pump() -> None:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                self.output.append(line)
+                lines.put(line)
+            lines.put(None)
+
+        threading.Thread(target=pump, daemon=True).start()
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self.kill()
+                raise TimeoutError("daemon not ready:\n" + "".join(self.output))
+            try:
+                line = lines.get(timeout=remaining)
+            except queue.Empty:
+                continue
+            if line is None:
+                raise RuntimeError("daemon exited before ready:\n" + "".join(self.output))
+            if READY_MARK in line:
+                return
+
+    def stop(self, timeout: float = 10.0) -> int:
+        if self.proc is None:
+            return 0
+        self.proc.send_signal(signal.SIGTERM)
+        code = self.proc.wait(timeout)
+        self.proc = None
+        return code
+
+    def kill(self) -> None:
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
+
+    def log(self) -> str:
+        return "".join(self.output)
