@@ -11,7 +11,12 @@ DATA_DIR ?= .lockgw-data
 .PHONY: run test lint typecheck pytest bench clean install
 
 run: $(STAMP)
-	$(PY) -m gateway.demo --data-dir $(DATA_DIR) --host $(HOST) --port $(PORT)
+	@mkdir -p $(DATA_DIR)
+	@test -s $(DATA_DIR)/api-key || { $(VENV)/bin/lockgw keys create --data-dir $(DATA_DIR) \
+		--name "make run" | tail -n 1 > $(DATA_DIR)/api-key && chmod 600 $(DATA_DIR)/api-key; }
+	@echo "lockgw: API URL http://$(HOST):$(PORT)"
+	@echo "lockgw: API key $$(cat $(DATA_DIR)/api-key)"
+	$(VENV)/bin/lockgw serve --sim --data-dir $(DATA_DIR) --host $(HOST) --port $(PORT)
 
 test: $(STAMP) $(CONTRACT)/node_modules/.installed
 	$(VENV)/bin/ruff check .
@@ -33,7 +38,7 @@ $(CONTRACT)/node_modules/.installed: $(CONTRACT)/package.json $(CONTRACT)/packag
 	@touch $@
 
 bench: $(STAMP)
-	$(PY) bench/api_latency.py
+	$(PY) -m bench.api_latency
 
 clean:
 	rm -rf $(VENV) $(DATA_DIR) $(CONTRACT)/node_modules .mypy_cache .pytest_cache .ruff_cache

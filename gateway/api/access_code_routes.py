@@ -98,7 +98,7 @@ async def generate(request: web.Request) -> web.Response:
     p = await parse(request, GenerateCode)
     conn = services(request).store.conn
     device = lookup.device(conn, p.device_id)
-    taken = taken_pins(conn, access_codes.for_device(conn, device.device_id), device.device_id)
+    taken = taken_pins(conn, access_codes.pin_uses(conn, device.device_id), device.device_id)
     try:
         pin = generate_code(device.capabilities.code_rules, taken)
     except NoCodeAvailable as exc:

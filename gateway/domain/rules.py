@@ -2,13 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple, Protocol
 
 from drivers.base import Capabilities
 from drivers.codes import code_violations
-from gateway.domain.models import AccessCode
 
 Window = tuple[datetime | None, datetime | None]
+
+
+class HoldsPin(Protocol):
+    """What the duplicate check needs to know of a code on a lock."""
+
+    @property
+    def access_code_id(self) -> str: ...
+    @property
+    def code(self) -> str | None: ...
+    @property
+    def starts_at(self) -> datetime | None: ...
+    @property
+    def ends_at(self) -> datetime | None: ...
+    @property
+    def is_managed(self) -> bool: ...
+    @property
+    def deleting(self) -> bool: ...
+
+
+class PinUse(NamedTuple):
+    access_code_id: str
+    code: str | None
+    starts_at: datetime | None
+    ends_at: datetime | None
+    is_managed: bool
+    deleting: bool
 
 
 def window_problems(
@@ -42,9 +69,9 @@ def windows_overlap(a: Window, b: Window) -> bool:
     return a_start < b_end and b_start < a_end
 
 
-def conflicting_code(
-    pin: str, window: Window, codes: list[AccessCode], *, ignore: str | None = None
-) -> AccessCode | None:
+def conflicting_code[C: HoldsPin](
+    pin: str, window: Window, codes: Sequence[C], *, ignore: str | None = None
+) -> C | None:
     """A code on the same lock whose PIN is `pin` and whose time on the lock overlaps `window`.
 
     Unmanaged codes are on the lock now and stay there, so they conflict with any window. Codes

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -31,7 +31,13 @@ from gateway.domain.models import (
     Device,
     Mutation,
 )
-from gateway.domain.rules import conflicting_code, pin_problems, window_problems
+from gateway.domain.rules import (
+    HoldsPin,
+    PinUse,
+    conflicting_code,
+    pin_problems,
+    window_problems,
+)
 from gateway.errors import ApiError, InvalidInput, NotFound, invalid
 from gateway.service import lookup
 from gateway.service.journal import record
@@ -64,9 +70,9 @@ def _check_window(starts_at: datetime | None, ends_at: datetime | None, now: dat
         raise InvalidInput({field: [message] for field, message in problems.items()})
 
 
-def taken_pins(conn: sqlite3.Connection, codes: list[AccessCode], device_id: str) -> set[str]:
+def taken_pins(conn: sqlite3.Connection, uses: Sequence[HoldsPin], device_id: str) -> set[str]:
     """PINs a new code on this lock must not use: its codes (unless leaving) and its pool."""
-    pins = {c.code for c in codes if c.code is not None and not c.deleting}
+    pins = {c.code for c in uses if c.code is not None and not c.deleting}
     return pins | pool_pins(conn, device_id)
 
 
@@ -140,7 +146,7 @@ class AccessCodes:
         taken: set[str] = set()
         for device in device_list:
             taken |= taken_pins(
-                conn, access_codes.for_device(conn, device.device_id), device.device_id
+                conn, access_codes.pin_uses(conn, device.device_id), device.device_id
             )
         for _ in range(50):
             candidate = self._generate(first, taken, p.preferred_code_length)
@@ -185,7 +191,7 @@ class AccessCodes:
         self,
         conn: sqlite3.Connection,
         device: Device,
-        codes: list[AccessCode],
+        codes: list[PinUse],
         pin: str,
         window: tuple[datetime | None, datetime | None],
         *,
@@ -217,7 +223,7 @@ class AccessCodes:
             raise invalid(
                 "use_backup_access_code_pool", "this device does not support a backup code pool"
             )
-        codes = access_codes.for_device(conn, device.device_id)
+        codes = access_codes.pin_uses(conn, device.device_id)
         window = (p.starts_at, p.ends_at)
         if pin is None:
             pin = self._generate(
@@ -338,12 +344,12 @@ class AccessCodes:
             _check_window(starts_at, ends_at, now)
         pin = old.code
         if p.code is not None and p.code != old.code:
-            codes = access_codes.for_device(conn, device.device_id)
+            codes = access_codes.pin_uses(conn, device.device_id)
             pin = self._checked_pin(
                 conn, device, codes, p.code, (starts_at, ends_at), ignore=old.access_code_id
             )
         elif window_changed and pin is not None:
-            codes = access_codes.for_device(conn, device.device_id)
+            codes = access_codes.pin_uses(conn, device.device_id)
             self._checked_pin(
                 conn, device, codes, pin, (starts_at, ends_at), ignore=old.access_code_id
             )

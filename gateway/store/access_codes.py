@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from typing import Any
 
 from gateway.domain.models import AccessCode, CodeStatus
+from gateway.domain.rules import PinUse
 from gateway.store.rows import (
     iso,
     issues_from_json,
@@ -23,32 +25,39 @@ COLUMNS = (
 _PLACEHOLDERS = ", ".join("?" for _ in COLUMNS.split(","))
 
 
-def _from_row(row: sqlite3.Row) -> AccessCode:
-    created_at = moment(row["created_at"])
+def _from_row(row: tuple[Any, ...]) -> AccessCode:
+    """Rows come as plain tuples in COLUMNS order (faster than sqlite3.Row on long lists)."""
+    created_at = moment(row[4])
     assert created_at is not None
     return AccessCode(
-        access_code_id=row["access_code_id"],
-        device_id=row["device_id"],
-        name=row["name"],
-        code=row["code"],
+        access_code_id=row[0],
+        device_id=row[1],
+        name=row[2],
+        code=row[3],
         created_at=created_at,
-        status=CodeStatus(row["status"]),
-        starts_at=moment(row["starts_at"]),
-        ends_at=moment(row["ends_at"]),
-        common_code_key=row["common_code_key"],
-        is_managed=bool(row["is_managed"]),
-        is_external_modification_allowed=bool(row["is_external_modification_allowed"]),
-        use_backup_access_code_pool=bool(row["use_backup_access_code_pool"]),
-        prefer_native_scheduling=bool(row["prefer_native_scheduling"]),
-        is_backup=bool(row["is_backup"]),
-        pulled_backup_access_code_id=row["pulled_backup_access_code_id"],
-        is_scheduled_on_device=bool(row["is_scheduled_on_device"]),
-        appearance_name=row["appearance_name"],
-        deleting=bool(row["deleting"]),
-        errors=issues_from_json(row["errors"]),
-        warnings=issues_from_json(row["warnings"]),
-        pending_mutations=mutations_from_json(row["pending_mutations"]),
+        status=CodeStatus(row[5]),
+        starts_at=moment(row[6]),
+        ends_at=moment(row[7]),
+        common_code_key=row[8],
+        is_managed=bool(row[9]),
+        is_external_modification_allowed=bool(row[10]),
+        use_backup_access_code_pool=bool(row[11]),
+        prefer_native_scheduling=bool(row[12]),
+        is_backup=bool(row[13]),
+        pulled_backup_access_code_id=row[14],
+        is_scheduled_on_device=bool(row[15]),
+        appearance_name=row[16],
+        deleting=bool(row[17]),
+        errors=issues_from_json(row[18]),
+        warnings=issues_from_json(row[19]),
+        pending_mutations=mutations_from_json(row[20]),
     )
+
+
+def _rows(conn: sqlite3.Connection, sql: str, params: Sequence[object]) -> list[tuple[Any, ...]]:
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    return cursor.execute(sql, params).fetchall()
 
 
 def _values(code: AccessCode) -> tuple[object, ...]:
@@ -96,36 +105,49 @@ def delete(conn: sqlite3.Connection, access_code_id: str) -> None:
 
 
 def get(conn: sqlite3.Connection, access_code_id: str) -> AccessCode | None:
-    row = conn.execute(
-        f"SELECT {COLUMNS} FROM access_codes WHERE access_code_id = ?", (access_code_id,)
-    ).fetchone()
-    return None if row is None else _from_row(row)
+    rows = _rows(
+        conn, f"SELECT {COLUMNS} FROM access_codes WHERE access_code_id = ?", (access_code_id,)
+    )
+    return _from_row(rows[0]) if rows else None
 
 
 def find_by_code(
     conn: sqlite3.Connection, device_id: str, code: str, *, managed: bool
 ) -> AccessCode | None:
-    row = conn.execute(
+    rows = _rows(
+        conn,
         f"SELECT {COLUMNS} FROM access_codes WHERE device_id = ? AND code = ? AND is_managed = ? "
         "AND is_backup = 0 ORDER BY seq LIMIT 1",
         (device_id, code, int(managed)),
-    ).fetchone()
-    return None if row is None else _from_row(row)
+    )
+    return _from_row(rows[0]) if rows else None
+
+
+def pin_uses(conn: sqlite3.Connection, device_id: str) -> list[PinUse]:
+    """The PINs a lock holds or will hold, with their windows (cheap: no full rows)."""
+    rows = _rows(
+        conn,
+        "SELECT access_code_id, code, starts_at, ends_at, is_managed, deleting FROM access_codes "
+        "WHERE device_id = ? AND code IS NOT NULL",
+        (device_id,),
+    )
+    return [PinUse(r[0], r[1], moment(r[2]), moment(r[3]), bool(r[4]), bool(r[5])) for r in rows]
 
 
 def for_device(conn: sqlite3.Connection, device_id: str) -> list[AccessCode]:
     """Every code of a lock: managed, unmanaged and backup (for planning and checks)."""
-    rows = conn.execute(
-        f"SELECT {COLUMNS} FROM access_codes WHERE device_id = ? ORDER BY seq", (device_id,)
-    ).fetchall()
+    rows = _rows(
+        conn, f"SELECT {COLUMNS} FROM access_codes WHERE device_id = ? ORDER BY seq", (device_id,)
+    )
     return [_from_row(row) for row in rows]
 
 
 def with_common_key(conn: sqlite3.Connection, common_code_key: str) -> list[AccessCode]:
-    rows = conn.execute(
+    rows = _rows(
+        conn,
         f"SELECT {COLUMNS} FROM access_codes WHERE common_code_key = ? ORDER BY seq",
         (common_code_key,),
-    ).fetchall()
+    )
     return [_from_row(row) for row in rows]
 
 
@@ -152,11 +174,12 @@ def page(
         clauses.append("(name LIKE ? ESCAPE '\\' OR access_code_id = ?)")
         escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params.extend([f"%{escaped}%", search])
-    rows = conn.execute(
-        f"SELECT seq, {COLUMNS} FROM access_codes WHERE {' AND '.join(clauses)} "
+    rows = _rows(
+        conn,
+        f"SELECT {COLUMNS}, seq FROM access_codes WHERE {' AND '.join(clauses)} "
         "ORDER BY seq LIMIT ?",
         (*params, limit + 1),
-    ).fetchall()
+    )
     codes = [_from_row(row) for row in rows[:limit]]
-    next_seq = rows[limit - 1]["seq"] if len(rows) > limit else None
+    next_seq = rows[limit - 1][-1] if len(rows) > limit else None
     return codes, next_seq

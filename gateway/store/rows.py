@@ -35,10 +35,14 @@ def _split(item: dict[str, Any]) -> tuple[str, str, datetime, dict[str, Any]]:
 
 
 def issues_from_json(text: str) -> list[Issue]:
+    if text == "[]":
+        return []
     return [Issue(*_split(item)) for item in json.loads(text)]
 
 
 def mutations_from_json(text: str) -> list[Mutation]:
+    if text == "[]":
+        return []
     return [Mutation(*_split(item)) for item in json.loads(text)]
 
 

@@ -1,0 +1,117 @@
+"""API latency with a realistic store: 50 locks x 200 codes.
+
+Measures p50/p99 over HTTP (keep-alive, one client, sequential) of access_codes get, list
+(100 codes), create and delete, plus the daemon's resident memory.
+Run: .venv/bin/python bench/api_latency.py
+"""
+
+from __future__ import annotations
+
+import platform
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+from bench.common import rss_mb, summary_ms, write_results
+from tests.support.daemon import Daemon
+
+LOCKS = 50
+CODES_PER_LOCK = 200
+ROUNDS = 500
+
+
+def _config(path: Path) -> Path:
+    blocks = [
+        f'[[virtual_locks]]\nname = "Unit {i:02d}"\nprofile = "zwave-250"\nref = "bench-{i}"\n'
+        for i in range(LOCKS)
+    ]
+    path.write_text("\n".join(blocks))
+    return path
+
+
+def _timed(call: Callable[[], httpx.Response]) -> float:
+    start = time.perf_counter()
+    response = call()
+    elapsed = time.perf_counter() - start
+    response.raise_for_status()
+    return elapsed
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp)
+        daemon = Daemon(data, config=_config(data / "bench.toml"), sim=False)
+        daemon.start()
+        try:
+            client = httpx.Client(
+                base_url=daemon.url, headers={"Authorization": f"Bearer {daemon.key}"}
+            )
+            devices = [d["device_id"] for d in client.get("/devices/list").json()["devices"]]
+            seed_start = time.perf_counter()
+            ids: dict[str, list[str]] = {}
+            for device_id in devices:
+                ids[device_id] = [
+                    client.post(
+                        "/access_codes/create", json={"device_id": device_id, "name": f"Seed {n}"}
+                    ).json()["access_code"]["access_code_id"]
+                    for n in range(CODES_PER_LOCK)
+                ]
+            seed_seconds = time.perf_counter() - seed_start
+            target = devices[len(devices) // 2]
+            some_code = ids[target][CODES_PER_LOCK // 2]
+
+            gets = [
+                _timed(
+                    lambda: client.get("/access_codes/get", params={"access_code_id": some_code})
+                )
+                for _ in range(ROUNDS)
+            ]
+            lists = [
+                _timed(
+                    lambda: client.get(
+                        "/access_codes/list", params={"device_id": target, "limit": 100}
+                    )
+                )
+                for _ in range(ROUNDS)
+            ]
+            creates: list[float] = []
+            deletes: list[float] = []
+            for n in range(ROUNDS):
+                start = time.perf_counter()
+                made = client.post(
+                    "/access_codes/create", json={"device_id": target, "name": f"Bench {n}"}
+                )
+                creates.append(time.perf_counter() - start)
+                made.raise_for_status()
+                new_id = made.json()["access_code"]["access_code_id"]
+                deletes.append(
+                    _timed(
+                        lambda new_id=new_id: client.request(  # type: ignore[misc]
+                            "DELETE", "/access_codes/delete", params={"access_code_id": new_id}
+                        )
+                    )
+                )
+            assert daemon.proc is not None
+            rss = rss_mb(daemon.proc.pid)
+        finally:
+            daemon.stop()
+    write_results(
+        "api_latency",
+        {
+            "machine": f"{platform.machine()} {platform.python_version()}",
+            "store": {"locks": LOCKS, "codes_per_lock": CODES_PER_LOCK},
+            "seed_creates_per_s": round(LOCKS * CODES_PER_LOCK / seed_seconds, 1),
+            "get": summary_ms(gets),
+            "list_100": summary_ms(lists),
+            "create": summary_ms(creates),
+            "delete": summary_ms(deletes),
+            "daemon_rss_mb": rss,
+        },
+    )
+
+
+if __name__ == "__main__":
+    main()
