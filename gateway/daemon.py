@@ -15,6 +15,7 @@ from gateway.api.app import build_app
 from gateway.clock import Clock, SystemClock
 from gateway.config import SIM_LOCKS, Config
 from gateway.engine.locks import Locks
+from gateway.engine.schedule import Boundaries
 from gateway.service.bundle import Services
 from gateway.store.db import Store
 
@@ -26,6 +27,7 @@ class Gateway:
     config: Config
     store: Store
     locks: Locks
+    boundaries: Boundaries
     services: Services
     app: web.Application
 
@@ -34,25 +36,33 @@ class Gateway:
         clock = clock or SystemClock()
         store = Store(config.data_dir)
         locks = Locks(store, clock, config.pool_size)
+        boundaries = Boundaries(locks.wake)
+        locks.schedule = boundaries.schedule
         services = Services.build(store, clock, locks.wake)
-        return cls(config, store, locks, services, build_app(services))
+        return cls(config, store, locks, boundaries, services, build_app(services))
 
-    async def start_locks(self, sim: bool) -> None:
+    def start(self) -> None:
+        self.boundaries.start()
+        self.locks.start()
+
+    def add_locks(self, sim: bool) -> None:
         wanted = self.config.virtual_locks or (SIM_LOCKS if sim else ())
         for lock_config in wanted:
             lock = make_lock(lock_config.profile, lock_config.ref, lock_config.name)
             for preset in lock_config.codes:
                 lock.keypad_set(preset.slot, preset.code, notify=False)
-            await self.locks.add(lock)
+            self.locks.add(lock)
 
     async def close(self) -> None:
+        self.boundaries.stop()
         await self.locks.close()
         self.store.close()
 
 
 async def serve(config: Config, *, sim: bool) -> None:
     gateway = Gateway.build(config)
-    await gateway.start_locks(sim)
+    gateway.add_locks(sim)
+    gateway.start()
     runner = web.AppRunner(gateway.app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, config.host, config.port)

@@ -1,21 +1,27 @@
-"""The locks the daemon owns: one driver each, registered as a device in the store."""
+"""The locks the daemon owns: a driver, a device row and a reconciler for each."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 
-from drivers.base import DriverError, LockDriver
+from drivers.base import LockDriver
 from gateway.clock import Clock
 from gateway.domain.models import Device
-from gateway.engine.observe import observe_unowned
+from gateway.engine.reconciler import Reconciler
 from gateway.store import devices
 from gateway.store.db import Store
 
 log = logging.getLogger(__name__)
 
 _DEVICE_NAMESPACE = uuid.UUID("0d8f5b1e-3c2a-4f6e-9a7d-5b4c3e2f1a09")
+
+Schedule = Callable[[str, datetime | None], None]
 
 
 def device_id_for(driver: str, ref: str) -> str:
@@ -24,26 +30,25 @@ def device_id_for(driver: str, ref: str) -> str:
 
 
 class Locks:
-    def __init__(self, store: Store, clock: Clock, pool_size: int) -> None:
+    def __init__(
+        self, store: Store, clock: Clock, pool_size: int, schedule: Schedule | None = None
+    ) -> None:
         self.store = store
         self.clock = clock
         self.pool_size = pool_size
+        self.schedule: Schedule = schedule or (lambda device_id, when: None)
         self.drivers: dict[str, LockDriver] = {}
+        self.reconcilers: dict[str, Reconciler] = {}
+        self._tasks: list[asyncio.Task[None]] = []
 
-    async def add(self, driver: LockDriver) -> Device:
-        """Register a lock: record it as a device and take in what its slots hold."""
+    def add(self, driver: LockDriver) -> Device:
+        """Register a lock as a device (no radio work: its reconciler reads it first thing)."""
         info = driver.info
         device_id = device_id_for(info.driver, info.ref)
-        self.drivers[device_id] = driver
-        try:
-            state = await driver.state()
-            readings = await driver.read_slots()
-        except DriverError as exc:
-            log.warning("lock %s (%s) not reachable at start: %s", info.name, device_id, exc)
-            state, readings = None, None
         now = self.clock.now()
         with self.store.transaction() as conn:
-            device = devices.get(conn, device_id) or Device(
+            existing = devices.get(conn, device_id)
+            device = existing or Device(
                 device_id=device_id,
                 driver=info.driver,
                 ref=info.ref,
@@ -57,20 +62,48 @@ class Locks:
                 display_name=info.name,
                 capabilities=info.capabilities,
                 pool_size=self.pool_size,
-                online=state is not None and state.online,
-                locked=device.locked if state is None else state.locked,
-                battery_level=device.battery_level if state is None else state.battery_level,
             )
             devices.upsert(conn, device)
             devices.save(conn, device)
-            if readings is not None:
-                observe_unowned(conn, device, readings, now)
+        self.drivers[device_id] = driver
+        self.reconcilers[device_id] = Reconciler(
+            device_id=device_id,
+            driver=driver,
+            store=self.store,
+            clock=self.clock,
+            schedule=self._schedule,
+        )
         log.info("lock %s registered as device %s", info.name, device_id)
         return device
 
+    def _schedule(self, device_id: str, when: datetime | None) -> None:
+        # Looked up at call time: the daemon sets `schedule` after the locks are built.
+        self.schedule(device_id, when)
+
+    def start(self) -> None:
+        """Run every reconciler and listen to every lock's events."""
+        for device_id, reconciler in self.reconcilers.items():
+            self._tasks.append(asyncio.create_task(reconciler.run(), name=f"reconcile:{device_id}"))
+            self._tasks.append(
+                asyncio.create_task(self._pump(device_id), name=f"events:{device_id}")
+            )
+
+    async def _pump(self, device_id: str) -> None:
+        reconciler = self.reconcilers[device_id]
+        async for event in self.drivers[device_id].events():
+            reconciler.on_lock_event(event)
+
     def wake(self, device_id: str) -> None:
-        """Called after the declared state of a lock changed (the reconciler listens here)."""
+        """Called after the declared state of a lock changed."""
+        reconciler = self.reconcilers.get(device_id)
+        if reconciler is not None:
+            reconciler.wake()
 
     async def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         for driver in self.drivers.values():
             await driver.close()

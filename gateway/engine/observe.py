@@ -1,39 +1,146 @@
 """Taking in what a lock reports about its slots.
 
-Occupied slots the gateway does not own become unmanaged codes (never overwritten); unmanaged
-codes whose slot is now empty are removed.
+- Slots the gateway does not own hold unmanaged codes: recorded, never overwritten.
+- A slot with an unconfirmed operation (a crash, a timeout) is settled by what it shows.
+- A confirmed managed slot that shows something else was changed at the keypad: the change is
+  accepted where the code allows external modification, otherwise the code is flagged and the
+  planner puts it back. Masked read-back of an occupied slot is "occupied, unknown", not a change.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import uuid
+from dataclasses import replace
 from datetime import datetime
 
 from drivers.base import SlotReading
 from gateway.domain.models import AccessCode, CodeStatus, Device
+from gateway.engine.issues import with_issue, without
+from gateway.service.access_codes import forget
 from gateway.service.journal import record
-from gateway.store import access_codes, slots
-from gateway.store.slots import Owner
+from gateway.store import access_codes, slot_health, slots
+from gateway.store.slots import Owner, SlotRow
 
 
-def observe_unowned(
+def observe(
     conn: sqlite3.Connection, device: Device, readings: list[SlotReading], now: datetime
 ) -> None:
     known = slots.for_device(conn, device.device_id)
+    pending = slot_health.pending_of(conn, device.device_id)
     for reading in readings:
         row = known.get(reading.slot)
-        if row is not None and row.owner is not Owner.UNMANAGED:
-            continue
-        if not reading.occupied:
-            if row is not None:
-                _drop_unmanaged(conn, device, reading.slot, row.access_code_id, now)
-            continue
-        if row is not None and (row.code == reading.code or reading.masked):
-            continue
+        if row is None or row.owner is Owner.UNMANAGED:
+            _observe_unowned(conn, device, reading, row, now)
+        else:
+            _observe_owned(conn, device, reading, row, pending.get(reading.slot, (None, False))[0],
+                           now)  # fmt: skip
+
+
+def _shows(reading: SlotReading, pin: str | None) -> bool:
+    if not reading.occupied:
+        return False
+    return reading.masked or reading.code == pin
+
+
+def _observe_owned(
+    conn: sqlite3.Connection,
+    device: Device,
+    reading: SlotReading,
+    row: SlotRow,
+    pending: str | None,
+    now: datetime,
+) -> None:
+    if pending is not None:
+        # An operation whose outcome was never recorded: the plan settles it (it re-sends a
+        # write or clear, both idempotent). An empty slot after a clear is settled here.
+        if pending == "clear" and not reading.occupied:
+            slots.free(conn, device.device_id, reading.slot)
+            code = access_codes.get(conn, row.access_code_id or "")
+            leaving = code is not None and (code.deleting or _expired(code, now))
+            if code is not None and leaving and not slots.holds_code(conn, code.access_code_id):
+                forget(conn, code, now)
+        return
+    if row.code is None and not reading.occupied:
+        return
+    if _shows(reading, row.code):
+        return
+    code = access_codes.get(conn, row.access_code_id or "")
+    if code is None:
+        return
+    new_pin = reading.code if reading.occupied and not reading.masked else None
+    if code.is_external_modification_allowed:
+        _accept_change(conn, device, code, reading.slot, new_pin, row, now)
+        return
+    # Not allowed: record what the lock shows; the plan writes the declared code back.
+    slots.put(conn, device.device_id, reading.slot, owner=Owner.MANAGED,
+              access_code_id=code.access_code_id, code=new_pin, masked=False, name=row.name,
+              now=now)  # fmt: skip
+    message = "The code was changed at the lock; the declared code is being set again"
+    flagged = replace(
+        code,
+        status=CodeStatus.SETTING if code.status is CodeStatus.SET else code.status,
+        errors=with_issue(code.errors, "conflicting_external_modification", message, now),
+    )
+    access_codes.save(conn, flagged)
+    kind = "modified_external_to_seam" if new_pin else "deleted_external_to_seam"
+    record(conn, f"access_code.{kind}", now, device_id=device.device_id,
+           access_code_id=code.access_code_id)  # fmt: skip
+
+
+def _accept_change(
+    conn: sqlite3.Connection,
+    device: Device,
+    code: AccessCode,
+    slot: int,
+    new_pin: str | None,
+    row: SlotRow,
+    now: datetime,
+) -> None:
+    if new_pin is None:
+        slots.free(conn, device.device_id, slot)
+        record(conn, "access_code.deleted_external_to_seam", now, device_id=device.device_id,
+               access_code_id=code.access_code_id)  # fmt: skip
+        forget(conn, code, now)
+        return
+    slots.put(conn, device.device_id, slot, owner=Owner.MANAGED,
+              access_code_id=code.access_code_id, code=new_pin, masked=False, name=row.name,
+              now=now)  # fmt: skip
+    message = "The code was changed at the lock and the change was accepted"
+    access_codes.save(
+        conn,
+        replace(
+            code,
+            code=new_pin,
+            common_code_key=None,
+            warnings=with_issue(code.warnings, "external_modification_in_effect", message, now),
+            errors=without(code.errors, "conflicting_external_modification"),
+        ),
+    )
+    record(conn, "access_code.modified_external_to_seam", now, device_id=device.device_id,
+           access_code_id=code.access_code_id)  # fmt: skip
+
+
+def _expired(code: AccessCode, now: datetime) -> bool:
+    return code.ends_at is not None and code.ends_at <= now
+
+
+def _observe_unowned(
+    conn: sqlite3.Connection,
+    device: Device,
+    reading: SlotReading,
+    row: SlotRow | None,
+    now: datetime,
+) -> None:
+    if not reading.occupied:
         if row is not None:
             _drop_unmanaged(conn, device, reading.slot, row.access_code_id, now)
-        _add_unmanaged(conn, device, reading, now)
+        return
+    if row is not None and (row.code == reading.code or reading.masked):
+        return
+    if row is not None:
+        _drop_unmanaged(conn, device, reading.slot, row.access_code_id, now)
+    _add_unmanaged(conn, device, reading, now)
 
 
 def _add_unmanaged(
@@ -50,24 +157,11 @@ def _add_unmanaged(
         appearance_name=reading.name,
     )
     access_codes.insert(conn, code)
-    slots.put(
-        conn,
-        device.device_id,
-        reading.slot,
-        owner=Owner.UNMANAGED,
-        access_code_id=code.access_code_id,
-        code=reading.code,
-        masked=reading.masked,
-        name=reading.name,
-        now=now,
-    )
-    record(
-        conn,
-        "access_code.unmanaged.created",
-        now,
-        device_id=device.device_id,
-        access_code_id=code.access_code_id,
-    )
+    slots.put(conn, device.device_id, reading.slot, owner=Owner.UNMANAGED,
+              access_code_id=code.access_code_id, code=reading.code, masked=reading.masked,
+              name=reading.name, now=now)  # fmt: skip
+    record(conn, "access_code.unmanaged.created", now, device_id=device.device_id,
+           access_code_id=code.access_code_id)  # fmt: skip
 
 
 def _drop_unmanaged(
@@ -78,16 +172,10 @@ def _drop_unmanaged(
     now: datetime,
 ) -> None:
     slots.free(conn, device.device_id, slot)
-    if access_code_id is None:
-        return
-    code = access_codes.get(conn, access_code_id)
+    access_codes.unblock_device(conn, device.device_id)
+    code = access_codes.get(conn, access_code_id or "")
     if code is None or code.is_managed:
         return
-    access_codes.delete(conn, access_code_id)
-    record(
-        conn,
-        "access_code.unmanaged.removed",
-        now,
-        device_id=device.device_id,
-        access_code_id=access_code_id,
-    )
+    access_codes.delete(conn, code.access_code_id)
+    record(conn, "access_code.unmanaged.removed", now, device_id=device.device_id,
+           access_code_id=code.access_code_id)  # fmt: skip

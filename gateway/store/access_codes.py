@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from gateway.domain.models import AccessCode, CodeStatus
@@ -183,3 +184,35 @@ def page(
     codes = [_from_row(row) for row in rows[:limit]]
     next_seq = rows[limit - 1][-1] if len(rows) > limit else None
     return codes, next_seq
+
+
+def block(conn: sqlite3.Connection, access_code_id: str, until: datetime | None) -> None:
+    """Stop (or, with None, resume) placing a code that failed permanently on its lock."""
+    conn.execute(
+        "UPDATE access_codes SET blocked_until = ? WHERE access_code_id = ?",
+        (iso(until), access_code_id),
+    )
+
+
+def unblock_device(conn: sqlite3.Connection, device_id: str) -> None:
+    conn.execute(
+        "UPDATE access_codes SET blocked_until = NULL WHERE device_id = ? "
+        "AND blocked_until IS NOT NULL",
+        (device_id,),
+    )
+
+
+def blocked_ids(conn: sqlite3.Connection, device_id: str, now: datetime) -> set[str]:
+    rows = conn.execute(
+        "SELECT access_code_id FROM access_codes WHERE device_id = ? AND blocked_until > ?",
+        (device_id, iso(now)),
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+def next_unblock(conn: sqlite3.Connection, device_id: str, now: datetime) -> datetime | None:
+    row = conn.execute(
+        "SELECT MIN(blocked_until) FROM access_codes WHERE device_id = ? AND blocked_until > ?",
+        (device_id, iso(now)),
+    ).fetchone()
+    return moment(row[0])

@@ -20,6 +20,22 @@ log = logging.getLogger(__name__)
 DB_FILE = "lockgw.sqlite3"
 
 
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (SQLite's own notion of a complete statement)."""
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer)
+            buffer = ""
+    if buffer.strip() and not all(
+        part.strip().startswith("--") or not part.strip() for part in buffer.splitlines()
+    ):
+        raise ValueError(f"incomplete statement in migration: {buffer!r}")
+    return statements
+
+
 class Store:
     def __init__(self, data_dir: Path) -> None:
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -39,9 +55,8 @@ class Store:
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             log.info("applying store migration %d", number)
             with self.transaction() as conn:
-                for statement in script.split(";\n"):
-                    if statement.strip():
-                        conn.execute(statement)
+                for statement in _statements(script):
+                    conn.execute(statement)
                 conn.execute(f"PRAGMA user_version={number}")
 
     def _workspace_id(self) -> str:

@@ -109,4 +109,12 @@ MIGRATIONS: list[str] = [
         revoked_at TEXT
     );
     """,
+    # 2: the reconciler's bookkeeping
+    """
+    ALTER TABLE slots ADD COLUMN pending TEXT;               -- write | clear | NULL (confirmed)
+    ALTER TABLE slots ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE slots ADD COLUMN first_failure_at TEXT;
+    ALTER TABLE slots ADD COLUMN suspended_until TEXT;
+    ALTER TABLE access_codes ADD COLUMN blocked_until TEXT;  -- permanent failure: no retry loop
+    """,
 ]

@@ -19,7 +19,11 @@ E2E_CONFIG = """
 name = "Front door"
 profile = "zwave-30"
 ref = "e2e-front"
-codes = [{ slot = 1, code = "4711", name = "Owner" }, { slot = 2, code = "8642" }]
+codes = [
+    { slot = 1, code = "4711", name = "Owner" },
+    { slot = 2, code = "8642" },
+    { slot = 3, code = "5190" },
+]
 
 [[virtual_locks]]
 name = "Back door"

@@ -8,22 +8,40 @@ import pytest
 from seam import Seam
 from seam.exceptions import SeamHttpApiError
 
+from tests.support.wait import eventually
+
 
 def _iso(delta: timedelta) -> str:
     return (datetime.now(UTC) + delta).isoformat()
 
 
-def test_create_ongoing_code_answers_setting_with_a_pending_action(
+def test_create_answers_setting_at_once_and_the_code_becomes_set_on_the_lock(
     seam: Seam, locks: dict[str, str]
 ) -> None:
-    code = seam.access_codes.create(device_id=locks["Back door"], name="Cleaner", code="480315")
-    assert code.status == "setting"
-    assert code.type == "ongoing"
-    assert code.code == "480315"
-    assert code.is_managed is True
-    fetched = seam.access_codes.get(access_code_id=code.access_code_id)
-    assert fetched.name == "Cleaner"
-    assert [m.mutation_code for m in fetched.pending_mutations] == ["creating"]
+    response = seam.client.post(
+        "/access_codes/create",
+        json={"device_id": locks["Back door"], "name": "Cleaner", "code": "480315"},
+    )
+    code = response["access_code"]
+    assert code["status"] == "setting"
+    assert [m["mutation_code"] for m in code["pending_mutations"]] == ["creating"]
+    assert (code["type"], code["code"], code["is_managed"]) == ("ongoing", "480315", True)
+    attempt = response["action_attempt"]
+    assert (attempt["action_type"], attempt["status"]) == ("CREATE_ACCESS_CODE", "pending")
+
+    done = seam.action_attempts.get(
+        action_attempt_id=attempt["action_attempt_id"], wait_for_action_attempt=True
+    )
+    assert done.status == "success"
+    assert done.result["access_code"]["status"] == "set"
+    fetched = seam.access_codes.get(access_code_id=code["access_code_id"])
+    assert (fetched.status, fetched.name, fetched.pending_mutations) == ("set", "Cleaner", [])
+    set_events = seam.events.list(
+        since=_iso(timedelta(minutes=-5)),
+        access_code_id=code["access_code_id"],
+        event_type="access_code.set_on_device",
+    )
+    assert [e.code for e in set_events] == ["480315"]
 
 
 def test_time_bound_code_starting_later_is_unset_until_then(
@@ -97,11 +115,18 @@ def test_list_filters_by_ids_and_pages_with_a_cursor(seam: Seam, locks: dict[str
 
 def test_update_changes_name_code_and_times(seam: Seam, locks: dict[str, str]) -> None:
     code = seam.access_codes.create(device_id=locks["Back door"], name="Before", code="715593")
-    seam.access_codes.update(access_code_id=code.access_code_id, name="After", code="715594")
+    response = seam.client.patch(
+        "/access_codes/update",
+        json={"access_code_id": code.access_code_id, "name": "After", "code": "715594"},
+    )
+    assert response["action_attempt"]["action_type"] == "UPDATE_ACCESS_CODE"
+    done = seam.action_attempts.get(
+        action_attempt_id=response["action_attempt"]["action_attempt_id"],
+        wait_for_action_attempt=True,
+    )
+    assert done.result["access_code"]["code"] == "715594"
     updated = seam.access_codes.get(access_code_id=code.access_code_id)
-    assert (updated.name, updated.code) == ("After", "715594")
-    mutations = {m.mutation_code for m in updated.pending_mutations}
-    assert {"updating_code", "updating_name"} <= mutations
+    assert (updated.name, updated.code, updated.status) == ("After", "715594", "set")
 
     starts, ends = _iso(timedelta(days=1)), _iso(timedelta(days=3))
     seam.access_codes.update(access_code_id=code.access_code_id, starts_at=starts, ends_at=ends)
@@ -195,10 +220,34 @@ def test_pull_backup_code_answers_a_clear_error_for_now(seam: Seam, locks: dict[
 
 def test_events_list_filters_by_type_and_code(seam: Seam, locks: dict[str, str]) -> None:
     code = seam.access_codes.create(device_id=locks["Back door"], name="Evented")
+    eventually(lambda: seam.access_codes.get(access_code_id=code.access_code_id).status == "set")
     since = _iso(timedelta(minutes=-5))
     created = seam.events.list(since=since, event_types=["access_code.created"])
     assert code.access_code_id in {e.access_code_id for e in created}
     assert {e.event_type for e in created} == {"access_code.created"}
     mine = seam.events.list(since=since, access_code_ids=[code.access_code_id])
-    assert [e.event_type for e in mine] == ["access_code.created"]
-    assert mine[0].device_id == locks["Back door"]
+    # newest first
+    assert [e.event_type for e in mine] == ["access_code.set_on_device", "access_code.created"]
+    assert {e.device_id for e in mine} == {locks["Back door"]}
+
+
+def test_delete_of_a_code_on_the_lock_removes_it_then_forgets_it(
+    seam: Seam, locks: dict[str, str]
+) -> None:
+    code = seam.access_codes.create(device_id=locks["Back door"], code="902741")
+    eventually(lambda: seam.access_codes.get(access_code_id=code.access_code_id).status == "set")
+    attempt = seam.client.delete(
+        "/access_codes/delete", params={"access_code_id": code.access_code_id}
+    )["action_attempt"]
+    done = seam.action_attempts.get(
+        action_attempt_id=attempt["action_attempt_id"], wait_for_action_attempt=True
+    )
+    assert done.status == "success"
+    with pytest.raises(SeamHttpApiError):
+        seam.access_codes.get(access_code_id=code.access_code_id)
+    history = seam.events.list(
+        since=_iso(timedelta(minutes=-5)), access_code_id=code.access_code_id
+    )
+    assert {"access_code.removed_from_device", "access_code.deleted"} <= {
+        e.event_type for e in history
+    }

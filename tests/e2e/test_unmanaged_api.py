@@ -35,11 +35,16 @@ def test_unmanaged_update_without_managing_changes_nothing(
     assert seam.access_codes.unmanaged.get(access_code_id=owner.access_code_id).code == "4711"
 
 
-def test_unmanaged_delete_answers_an_action_attempt(seam: Seam, locks: dict[str, str]) -> None:
-    masked = seam.access_codes.unmanaged.list(device_id=locks["Side door"])
-    assert masked == []
-    owner = seam.access_codes.unmanaged.get(device_id=locks["Front door"], code="4711")
+def test_unmanaged_delete_clears_the_slot_on_the_lock(seam: Seam, locks: dict[str, str]) -> None:
+    found = seam.access_codes.unmanaged.get(device_id=locks["Front door"], code="5190")
     response = seam.client.delete(
-        "/access_codes/unmanaged/delete", params={"access_code_id": owner.access_code_id}
+        "/access_codes/unmanaged/delete", params={"access_code_id": found.access_code_id}
     )
-    assert response["action_attempt"]["action_type"] == "DELETE_ACCESS_CODE"
+    attempt = response["action_attempt"]
+    assert attempt["action_type"] == "DELETE_ACCESS_CODE"
+    done = seam.action_attempts.get(
+        action_attempt_id=attempt["action_attempt_id"], wait_for_action_attempt=True
+    )
+    assert done.status == "success"
+    remaining = seam.access_codes.unmanaged.list(device_id=locks["Front door"])
+    assert "5190" not in {c.code for c in remaining}

@@ -1,0 +1,53 @@
+"""Adding and removing errors/warnings on codes and devices, without duplicates."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from gateway.domain.models import AccessCode, Device, Issue
+
+PERMANENT_ERRORS = frozenset(
+    {"duplicate_code_on_device", "no_space_for_access_code_on_device", "failed_to_set_on_device"}
+)
+
+
+def with_issue(
+    issues: list[Issue], code: str, message: str, now: datetime, **extra: Any
+) -> list[Issue]:
+    if any(i.code == code for i in issues):
+        return issues
+    return [*issues, Issue(code, message, now, extra)]
+
+
+def without(issues: list[Issue], *codes: str) -> list[Issue]:
+    return [i for i in issues if i.code not in codes]
+
+
+def has(issues: list[Issue], code: str) -> bool:
+    return any(i.code == code for i in issues)
+
+
+def code_error(code: AccessCode, error: str, message: str, now: datetime) -> AccessCode:
+    return replace(code, errors=with_issue(code.errors, error, message, now))
+
+
+def device_error(device: Device, error: str, message: str, now: datetime) -> Device:
+    return replace(device, errors=with_issue(device.errors, error, message, now))
+
+
+def event_issue_lists(device: Device, code: AccessCode | None) -> dict[str, Any]:
+    """The error/warning arrays the cloud attaches to delay/failure events."""
+
+    def brief(issues: list[Issue], key: str) -> list[dict[str, str]]:
+        return [{key: i.code, "message": i.message} for i in issues]
+
+    return {
+        "connected_account_errors": [],
+        "connected_account_warnings": [],
+        "device_errors": brief(device.errors, "error_code"),
+        "device_warnings": brief(device.warnings, "warning_code"),
+        "access_code_errors": brief(code.errors, "error_code") if code else [],
+        "access_code_warnings": brief(code.warnings, "warning_code") if code else [],
+    }

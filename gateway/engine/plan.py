@@ -1,0 +1,134 @@
+"""The reconciler's pure core: what each slot of a lock should hold now, and the fewest slot
+operations that get it there. Plain data in, plain operations out; no I/O, no clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from gateway.domain.models import CodeStatus
+from gateway.store.slots import Owner
+
+
+@dataclass(frozen=True)
+class Want:
+    """A code the gateway manages on this lock, as the planner needs it."""
+
+    access_code_id: str
+    pin: str
+    name: str | None
+    starts_at: datetime | None
+    ends_at: datetime | None
+    deleting: bool = False
+    blocked: bool = False  # failed permanently; not to be placed again for now
+    owner: Owner = Owner.MANAGED
+
+
+@dataclass(frozen=True)
+class SlotView:
+    slot: int
+    owner: Owner
+    access_code_id: str | None
+    code: str | None  # what the lock last showed (None: empty, or masked)
+    masked: bool = False
+    pending: str | None = None  # "write" | "clear" while an operation is unconfirmed
+    suspended: bool = False  # the slot's breaker is open
+
+
+class OpKind(StrEnum):
+    CLEAR = "clear"
+    WRITE = "write"
+    NO_SPACE = "no_space"  # nothing to send: the lock has no free slot for this code
+
+
+@dataclass(frozen=True)
+class Op:
+    kind: OpKind
+    access_code_id: str | None
+    slot: int | None = None
+    pin: str | None = None
+    name: str | None = None
+
+
+def is_active(want: Want, now: datetime) -> bool:
+    """Whether the code belongs on the lock at `now`."""
+    if want.deleting:
+        return False
+    if want.ends_at is None:
+        return True
+    assert want.starts_at is not None
+    return want.starts_at <= now < want.ends_at
+
+
+def is_expired(want: Want, now: datetime) -> bool:
+    return want.ends_at is not None and want.ends_at <= now
+
+
+def _holds(view: SlotView, pin: str) -> bool:
+    """The slot is confirmed to hold `pin` (masked read-back counts: we know what we wrote)."""
+    return view.pending is None and view.code == pin
+
+
+def plan(
+    wants: Iterable[Want],
+    slots: Mapping[int, SlotView],
+    slot_range: range,
+    reserved: frozenset[int],
+    now: datetime,
+) -> list[Op]:
+    """Clears first (so a PIN that moves or is reused is never rejected as a duplicate), then
+    writes. A code already in a slot stays in that slot."""
+    by_id = {w.access_code_id: w for w in wants}
+    active = {i for i, w in by_id.items() if is_active(w, now)}
+    clears: list[Op] = []
+    placed: dict[str, int] = {}
+    for slot, view in sorted(slots.items()):
+        if view.owner is Owner.UNMANAGED:
+            want = by_id.get(view.access_code_id or "")
+            if want is not None and want.deleting:
+                clears.append(Op(OpKind.CLEAR, view.access_code_id, slot))
+            continue
+        code_id = view.access_code_id
+        if code_id in active and code_id not in placed:
+            placed[code_id] = slot
+        elif view.code is not None or view.masked or view.pending is not None:
+            clears.append(Op(OpKind.CLEAR, code_id, slot))
+    occupied = set(slots) | reserved
+    free = (s for s in slot_range if s not in occupied)
+    writes: list[Op] = []
+    for code_id in sorted(active, key=lambda i: (by_id[i].starts_at is not None, i)):
+        want = by_id[code_id]
+        current = placed.get(code_id)
+        if current is not None and _holds(slots[current], want.pin):
+            continue
+        if want.blocked:
+            continue
+        if current is not None:
+            if not slots[current].suspended:
+                writes.append(Op(OpKind.WRITE, code_id, current, want.pin, want.name))
+            continue
+        free_slot = next(free, None)
+        if free_slot is None:
+            writes.append(Op(OpKind.NO_SPACE, code_id))
+            continue
+        writes.append(Op(OpKind.WRITE, code_id, free_slot, want.pin, want.name))
+    return clears + writes
+
+
+def status_for(want: Want, slot: SlotView | None, now: datetime) -> CodeStatus:
+    """The code's status as the cloud reports it, from its declaration and its slot."""
+    if want.deleting or is_expired(want, now):
+        return CodeStatus.REMOVING
+    if not is_active(want, now):
+        return CodeStatus.UNSET
+    if slot is not None and _holds(slot, want.pin):
+        return CodeStatus.SET
+    return CodeStatus.SETTING
+
+
+def next_boundary(wants: Iterable[Want], now: datetime) -> datetime | None:
+    """The next starts_at or ends_at after `now` (when the plan will change by itself)."""
+    moments = [m for w in wants for m in (w.starts_at, w.ends_at) if m is not None and m > now]
+    return min(moments, default=None)

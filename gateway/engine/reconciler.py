@@ -1,0 +1,305 @@
+"""One reconciler per lock: observe, plan, act, record. Serial per lock; locks in parallel.
+
+The reconciler is the only code that talks to its lock. It wakes on an API change, a schedule
+boundary, a lock event, a retry timer or the slow drift check, and each pass converges the lock
+towards the declared state with the fewest slot operations.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from drivers.base import (
+    DuplicateCode,
+    InvalidCode,
+    LockDriver,
+    LockEvent,
+    LockEventKind,
+    LockOffline,
+    LockState,
+    NoSpace,
+    PermanentDriverError,
+    SlotReading,
+    TransientDriverError,
+)
+from gateway.clock import Clock
+from gateway.domain.models import Device
+from gateway.engine import outcomes, statuses
+from gateway.engine.lock_actions import run_lock_actions
+from gateway.engine.observe import observe
+from gateway.engine.plan import Op, OpKind, next_boundary, plan
+from gateway.engine.snapshot import load
+from gateway.store import access_codes, devices, slot_health
+from gateway.store.db import Store
+
+log = logging.getLogger(__name__)
+
+BACKOFF_BASE = 2.0
+BACKOFF_MAX = 600.0
+DRIFT_CHECK_EVERY = timedelta(hours=6)
+
+PERMANENT_ERRORS: dict[type[PermanentDriverError], str] = {
+    DuplicateCode: "duplicate_code_on_device",
+    NoSpace: "no_space_for_access_code_on_device",
+    InvalidCode: "failed_to_set_on_device",
+}
+
+
+@dataclass
+class PassResult:
+    operations: int = 0
+    failed: bool = False
+    next_wake: datetime | None = None
+
+
+@dataclass
+class Reconciler:
+    device_id: str
+    driver: LockDriver
+    store: Store
+    clock: Clock
+    schedule: Callable[[str, datetime | None], None] = lambda device_id, when: None
+    rng: random.Random = field(default_factory=random.Random)
+
+    def __post_init__(self) -> None:
+        self._wake = asyncio.Event()
+        self._needs_full_read = True
+        self._dirty_slots: set[int] = set()
+        self._failures = 0
+        self._last_drift_check: datetime | None = None
+        self._last_checksum: int | None = None
+        self.passes = 0
+
+    # -- waking ------------------------------------------------------------------------------
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def on_lock_event(self, event: LockEvent) -> None:
+        if event.kind is LockEventKind.SLOT_CHANGED and event.slot is not None:
+            self._dirty_slots.add(event.slot)
+        elif event.kind is LockEventKind.ONLINE:
+            self._needs_full_read = True
+            self._failures = 0
+        elif event.kind in (LockEventKind.LOCKED, LockEventKind.UNLOCKED):
+            with self.store.transaction() as conn:
+                device = devices.get(conn, self.device_id)
+                if device is not None:
+                    device.locked = event.kind is LockEventKind.LOCKED
+                    devices.save(conn, device)
+            return
+        elif event.kind is LockEventKind.BATTERY and event.battery_level is not None:
+            with self.store.transaction() as conn:
+                device = devices.get(conn, self.device_id)
+                if device is not None:
+                    device.battery_level = event.battery_level
+                    devices.save(conn, device)
+            return
+        self.wake()
+
+    def backoff_delay(self) -> float:
+        """Exponential backoff with jitter, per lock."""
+        if self._failures == 0:
+            return 0.0
+        delay: float = min(BACKOFF_MAX, BACKOFF_BASE * 2.0 ** (self._failures - 1))
+        return delay * self.rng.uniform(0.5, 1.5)
+
+    # -- the loop ----------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Reconcile whenever woken; after a failure, retry on the backoff timer."""
+        while True:
+            result = await self.reconcile_once()
+            timeout = self.backoff_delay() if result.failed else DRIFT_CHECK_EVERY.total_seconds()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout)
+
+    async def reconcile_once(self) -> PassResult:
+        self._wake.clear()
+        self.passes += 1
+        result = PassResult()
+        try:
+            await self._observe()
+            result.operations = await self._act()
+            await self._lock_actions()
+        except TransientDriverError as exc:
+            self._failures += 1
+            result.failed = True
+            log.warning("lock %s unreachable (%s); retry %d", self.device_id, exc, self._failures)
+            self._record_unreachable(isinstance(exc, LockOffline))
+        else:
+            if self._failures or not self._device().online:
+                self._record_online()
+            self._failures = 0
+        self._sweep(delayed=result.failed)
+        result.next_wake = self._next_boundary()
+        self.schedule(self.device_id, result.next_wake)
+        return result
+
+    # -- observe -----------------------------------------------------------------------------
+
+    async def _observe(self) -> None:
+        now = self.clock.now()
+        due = self._last_drift_check is None or now - self._last_drift_check >= DRIFT_CHECK_EVERY
+        if not self._needs_full_read and due:
+            checksum = await self.driver.checksum()
+            self._last_drift_check = now
+            if checksum is None or checksum != self._last_checksum:
+                self._needs_full_read = True
+        if self._needs_full_read:
+            state = await self.driver.state()
+            readings = await self.driver.read_slots()
+            self._record_state(state)
+            self._take_in(readings)
+            self._needs_full_read = False
+            self._dirty_slots.clear()
+            self._last_drift_check = now
+            self._last_checksum = await self.driver.checksum()
+            return
+        while self._dirty_slots:
+            slot = min(self._dirty_slots)
+            reading = await self.driver.read_slot(slot)
+            self._dirty_slots.discard(slot)
+            self._take_in([reading])
+
+    def _take_in(self, readings: list[SlotReading]) -> None:
+        now = self.clock.now()
+        with self.store.transaction() as conn:
+            device = self._device()
+            snapshot = load(conn, self.device_id, now)
+            observe(conn, device, readings, now)
+            # Writes that were sent but never confirmed (a crash, a timeout) and that the lock
+            # shows: confirm them now instead of sending them again.
+            for reading in readings:
+                view = snapshot.views.get(reading.slot)
+                if view is None or view.pending != "write" or view.access_code_id is None:
+                    continue
+                if reading.occupied and (reading.masked or reading.code == view.code):
+                    op = Op(OpKind.WRITE, view.access_code_id, reading.slot, view.code, None)
+                    outcomes.confirm_write(conn, device, op, reading.masked,
+                                           self.store.workspace_id, now)  # fmt: skip
+
+    # -- act ---------------------------------------------------------------------------------
+
+    async def _act(self) -> int:
+        now = self.clock.now()
+        with self.store.transaction() as conn:
+            slot_health.close_expired_breakers(conn, self.device_id, now)
+            snapshot = load(conn, self.device_id, now)
+        caps = self.driver.info.capabilities
+        ops = plan(snapshot.wants, snapshot.views, caps.slots, frozenset(), now)
+        count = 0
+        for op in ops:
+            count += await self._execute(op)
+        return count
+
+    async def _execute(self, op: Op) -> int:
+        now = self.clock.now()
+        workspace_id = self.store.workspace_id
+        if op.kind is OpKind.NO_SPACE:
+            assert op.access_code_id is not None
+            with self.store.transaction() as conn:
+                outcomes.no_space(conn, self._device(), op.access_code_id, workspace_id, now)
+            return 0
+        assert op.slot is not None
+        with self.store.transaction() as conn:
+            outcomes.intend(conn, self.device_id, op, now)
+        log.info("lock %s slot %d: %s access_code %s", self.device_id, op.slot, op.kind.value,
+                 op.access_code_id)  # fmt: skip
+        if op.kind is OpKind.CLEAR:
+            await self.driver.clear_slot(op.slot)
+            reading = await self.driver.read_slot(op.slot)
+            if reading.occupied:
+                return 2  # not cleared yet: the slot stays pending, the next pass retries it
+            with self.store.transaction() as conn:
+                outcomes.confirm_clear(conn, self._device(), op, workspace_id, now)
+            return 2
+        assert op.pin is not None
+        try:
+            await self.driver.write_slot(op.slot, op.pin, op.name)
+        except PermanentDriverError as exc:
+            reading = await self.driver.read_slot(op.slot)
+            held = reading.code if reading.occupied else None
+            error = PERMANENT_ERRORS.get(type(exc), "failed_to_set_on_device")
+            log.warning("lock %s slot %d refused access_code %s: %s", self.device_id, op.slot,
+                        op.access_code_id, error)  # fmt: skip
+            with self.store.transaction() as conn:
+                outcomes.write_failed(conn, self._device(), op, error, str(exc), held,
+                                      workspace_id, now)  # fmt: skip
+            return 2
+        return 1 + await self._confirm_write(op)
+
+    async def _confirm_write(self, op: Op) -> int:
+        """Read the slot back; a lock that reports a stale "available" right after a set gets
+        one more read before the write counts as not kept."""
+        assert op.slot is not None
+        reads = 0
+        for _ in range(2):
+            reading = await self.driver.read_slot(op.slot)
+            reads += 1
+            if reading.occupied and (reading.masked or reading.code == op.pin):
+                now = self.clock.now()
+                with self.store.transaction() as conn:
+                    outcomes.confirm_write(conn, self._device(), op, reading.masked,
+                                           self.store.workspace_id, now)  # fmt: skip
+                return reads
+        now = self.clock.now()
+        with self.store.transaction() as conn:
+            outcomes.write_not_kept(conn, self._device(), op, self.store.workspace_id, now)
+        return reads
+
+    async def _lock_actions(self) -> None:
+        await run_lock_actions(self.store, self.driver, self.device_id, self.clock)
+
+    # -- record ------------------------------------------------------------------------------
+
+    def _device(self) -> Device:
+        device = devices.get(self.store.conn, self.device_id)
+        assert device is not None
+        return device
+
+    def _record_state(self, state: LockState) -> None:
+        with self.store.transaction() as conn:
+            device = self._device()
+            device.locked = state.locked if state.locked is not None else device.locked
+            if state.battery_level is not None:
+                device.battery_level = state.battery_level
+            devices.save(conn, device)
+            outcomes.set_online(conn, device, state.online, self.clock.now())
+
+    def _record_unreachable(self, offline: bool) -> None:
+        if not offline:
+            return
+        with self.store.transaction() as conn:
+            outcomes.set_online(conn, self._device(), False, self.clock.now())
+
+    def _record_online(self) -> None:
+        with self.store.transaction() as conn:
+            outcomes.set_online(conn, self._device(), True, self.clock.now())
+
+    def _sweep(self, *, delayed: bool) -> None:
+        now = self.clock.now()
+        with self.store.transaction() as conn:
+            snapshot = load(conn, self.device_id, now)
+            statuses.sweep(conn, self._device(), snapshot, now, delayed=delayed)
+
+    def _next_boundary(self) -> datetime | None:
+        now = self.clock.now()
+        conn = self.store.conn
+        snapshot = load(conn, self.device_id, now)
+        moments = [
+            m
+            for m in (
+                next_boundary(snapshot.wants, now),
+                access_codes.next_unblock(conn, self.device_id, now),
+                slot_health.next_breaker_close(conn, self.device_id),
+            )
+            if m is not None
+        ]
+        return min(moments, default=None)
