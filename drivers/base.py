@@ -170,6 +170,10 @@ class LockDriver(abc.ABC):
         """A cheap fingerprint of all slots, where the lock has one (User Code v2)."""
         return None
 
+    def expected_checksum(self, codes: dict[int, str]) -> int | None:
+        """The checksum the lock should report if it holds exactly `codes` (slot -> PIN)."""
+        return None
+
     async def set_locked(self, locked: bool) -> None:
         raise PermanentDriverError("this lock cannot be locked or unlocked remotely")
 

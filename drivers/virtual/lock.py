@@ -26,6 +26,7 @@ from drivers.base import (
     Schedule,
     SlotReading,
 )
+from drivers.checksum import user_code_checksum
 from drivers.codes import code_violations
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -42,6 +43,8 @@ class Faults:
     no_space: bool = False
     # Some locks report "available" right after a successful set (lock-quirks.md).
     stale_status_after_set: bool = False
+    # The lock acknowledges writes but keeps nothing (a failing lock: the breaker's case).
+    ignore_writes: bool = False
 
 
 @dataclass
@@ -127,6 +130,8 @@ class VirtualLock(LockDriver):
             stored_name = name[: self.capabilities.name_max_length]
         if not self.capabilities.keeps_names:
             stored_name = None
+        if self.faults.ignore_writes:
+            return
         self._slots[slot] = _Slot(code=code, name=stored_name, schedule=schedule)
         if self.faults.stale_status_after_set:
             self._stale.add(slot)
@@ -141,7 +146,10 @@ class VirtualLock(LockDriver):
         if not self.capabilities.has_checksum:
             return None
         await self._radio("checksum")
-        return hash(tuple(sorted((s, e.code) for s, e in self._slots.items()))) & 0xFFFF
+        return user_code_checksum({slot: entry.code for slot, entry in self._slots.items()})
+
+    def expected_checksum(self, codes: dict[int, str]) -> int | None:
+        return user_code_checksum(codes) if self.capabilities.has_checksum else None
 
     async def set_locked(self, locked: bool) -> None:
         await self._radio("set_locked")

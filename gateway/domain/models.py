@@ -21,6 +21,12 @@ class CodeStatus(StrEnum):
     UNKNOWN = "unknown"
 
 
+# Errors that mean "the lock refused this code": no retry loop until the declaration changes.
+PERMANENT_CODE_ERRORS = frozenset(
+    {"duplicate_code_on_device", "no_space_for_access_code_on_device", "failed_to_set_on_device"}
+)
+
+
 class ActionStatus(StrEnum):
     PENDING = "pending"
     SUCCESS = "success"

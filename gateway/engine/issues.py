@@ -8,10 +8,6 @@ from typing import Any
 
 from gateway.domain.models import AccessCode, Device, Issue
 
-PERMANENT_ERRORS = frozenset(
-    {"duplicate_code_on_device", "no_space_for_access_code_on_device", "failed_to_set_on_device"}
-)
-
 
 def with_issue(
     issues: list[Issue], code: str, message: str, now: datetime, **extra: Any

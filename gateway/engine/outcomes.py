@@ -10,9 +10,14 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from gateway.api import views
-from gateway.domain.models import AccessCode, ActionType, CodeStatus, Device
+from gateway.domain.models import (
+    PERMANENT_CODE_ERRORS,
+    AccessCode,
+    ActionType,
+    CodeStatus,
+    Device,
+)
 from gateway.engine.issues import (
-    PERMANENT_ERRORS,
     code_error,
     event_issue_lists,
     has,
@@ -77,7 +82,7 @@ def confirm_write(
         code,
         status=CodeStatus.SET,
         pending_mutations=[],
-        errors=without(code.errors, *PERMANENT_ERRORS, "conflicting_external_modification"),
+        errors=without(code.errors, *PERMANENT_CODE_ERRORS, "conflicting_external_modification"),
         warnings=without(code.warnings, "delay_in_setting_on_device"),
     )
     access_codes.save(conn, code)

@@ -35,7 +35,7 @@ from gateway.engine.lock_actions import run_lock_actions
 from gateway.engine.observe import observe
 from gateway.engine.plan import Op, OpKind, next_boundary, plan
 from gateway.engine.snapshot import load
-from gateway.store import access_codes, devices, slot_health
+from gateway.store import access_codes, devices, slot_health, slots
 from gateway.store.db import Store
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ BACKOFF_BASE = 2.0
 BACKOFF_MAX = 600.0
 DRIFT_CHECK_EVERY = timedelta(hours=6)
 
-PERMANENT_ERRORS: dict[type[PermanentDriverError], str] = {
+ERROR_FOR_REFUSAL: dict[type[PermanentDriverError], str] = {
     DuplicateCode: "duplicate_code_on_device",
     NoSpace: "no_space_for_access_code_on_device",
     InvalidCode: "failed_to_set_on_device",
@@ -73,7 +73,6 @@ class Reconciler:
         self._dirty_slots: set[int] = set()
         self._failures = 0
         self._last_drift_check: datetime | None = None
-        self._last_checksum: int | None = None
         self.passes = 0
 
     # -- waking ------------------------------------------------------------------------------
@@ -148,9 +147,9 @@ class Reconciler:
         now = self.clock.now()
         due = self._last_drift_check is None or now - self._last_drift_check >= DRIFT_CHECK_EVERY
         if not self._needs_full_read and due:
-            checksum = await self.driver.checksum()
             self._last_drift_check = now
-            if checksum is None or checksum != self._last_checksum:
+            expected = self._expected_checksum()
+            if expected is None or await self.driver.checksum() != expected:
                 self._needs_full_read = True
         if self._needs_full_read:
             state = await self.driver.state()
@@ -160,13 +159,22 @@ class Reconciler:
             self._needs_full_read = False
             self._dirty_slots.clear()
             self._last_drift_check = now
-            self._last_checksum = await self.driver.checksum()
             return
         while self._dirty_slots:
             slot = min(self._dirty_slots)
             reading = await self.driver.read_slot(slot)
             self._dirty_slots.discard(slot)
             self._take_in([reading])
+
+    def _expected_checksum(self) -> int | None:
+        """What the lock's checksum should be if it holds what the store says (None when the
+        store cannot know, e.g. masked slots: then only a full read tells)."""
+        known: dict[int, str] = {}
+        for slot, row in slots.for_device(self.store.conn, self.device_id).items():
+            if row.code is None:
+                return None
+            known[slot] = row.code
+        return self.driver.expected_checksum(known)
 
     def _take_in(self, readings: list[SlotReading]) -> None:
         now = self.clock.now()
@@ -226,7 +234,7 @@ class Reconciler:
         except PermanentDriverError as exc:
             reading = await self.driver.read_slot(op.slot)
             held = reading.code if reading.occupied else None
-            error = PERMANENT_ERRORS.get(type(exc), "failed_to_set_on_device")
+            error = ERROR_FOR_REFUSAL.get(type(exc), "failed_to_set_on_device")
             log.warning("lock %s slot %d refused access_code %s: %s", self.device_id, op.slot,
                         op.access_code_id, error)  # fmt: skip
             with self.store.transaction() as conn:

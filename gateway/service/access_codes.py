@@ -23,6 +23,7 @@ from gateway.api.requests import (
 from gateway.clock import Clock
 from gateway.domain.codegen import NoCodeAvailable, generate_code
 from gateway.domain.models import (
+    PERMANENT_CODE_ERRORS,
     AccessCode,
     ActionAttempt,
     ActionStatus,
@@ -309,6 +310,10 @@ class AccessCodes:
                 access_code_id=old.access_code_id,
             )
             action_attempts.insert(conn, attempt)
+            if (new.code, new.starts_at, new.ends_at) != (old.code, old.starts_at, old.ends_at):
+                # A changed declaration is worth trying again, even after a permanent failure.
+                new.errors = [e for e in new.errors if e.code not in PERMANENT_CODE_ERRORS]
+                access_codes.block(conn, new.access_code_id, None)
             access_codes.save(conn, new)
             if new != old:
                 record(

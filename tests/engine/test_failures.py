@@ -1,0 +1,153 @@
+"""Locks that are offline, slow, full, or refuse codes: no loops, clear errors, convergence."""
+
+from __future__ import annotations
+
+from gateway.domain.models import CodeStatus
+from gateway.store import slots
+from tests.support.harness import Harness
+
+
+def _codes(issues: list) -> set[str]:  # type: ignore[type-arg]
+    return {i.code for i in issues}
+
+
+async def test_offline_lock_marks_device_and_codes_then_converges_when_back(hub: Harness) -> None:
+    device_id, lock = hub.add_lock()
+    await hub.settle(device_id)
+    lock.set_online(False)
+    code = hub.create(device_id, code="4817")
+    result = await hub.settle(device_id)
+    assert result.failed
+    assert hub.reconciler(device_id).backoff_delay() > 0
+    device = hub.device(device_id)
+    assert device.online is False and "device_offline" in _codes(device.errors)
+    stored = hub.code(code.access_code_id)
+    assert stored is not None and stored.status is CodeStatus.SETTING
+    assert "device_offline" in _codes(stored.errors)
+    assert "delay_in_setting_on_device" in _codes(stored.warnings)
+    assert "device.disconnected" in hub.events()
+
+    lock.set_online(True)
+    hub.reconciler(device_id).on_lock_event(next_event(lock))
+    await hub.settle(device_id)
+    stored = hub.code(code.access_code_id)
+    assert stored is not None and stored.status is CodeStatus.SET
+    assert stored.errors == [] and stored.warnings == []
+    assert hub.device(device_id).online is True
+    assert list(lock.codes().values()) == ["4817"]
+    assert "device.connected" in hub.events()
+
+
+def next_event(lock):  # type: ignore[no-untyped-def]
+    """The newest event the virtual lock emitted (tests hand it to the reconciler)."""
+    items = []
+    while not lock._events.empty():
+        items.append(lock._events.get_nowait())
+    return items[-1]
+
+
+async def test_timeouts_back_off_exponentially_and_recover(hub: Harness) -> None:
+    device_id, lock = hub.add_lock()
+    await hub.settle(device_id)
+    reconciler = hub.reconciler(device_id)
+    lock.faults.timeouts = 3
+    hub.create(device_id, code="5926")
+    delays = []
+    for _ in range(3):
+        assert (await reconciler.reconcile_once()).failed
+        delays.append(reconciler.backoff_delay())
+    assert delays[0] < delays[2]
+    await hub.settle(device_id)
+    assert list(lock.codes().values()) == ["5926"]
+    assert reconciler.backoff_delay() == 0
+
+
+async def test_duplicate_rejected_by_the_lock_is_an_error_not_a_retry_loop(hub: Harness) -> None:
+    device_id, lock = hub.add_lock()
+    await hub.settle(device_id)
+    lock.keypad_set(20, "9370", notify=False)  # set at the keypad, unseen by the gateway
+    code = hub.create(device_id, code="9370")
+    for _ in range(5):
+        await hub.reconciler(device_id).reconcile_once()
+    assert lock.operations["write_slot"] == 1
+    stored = hub.code(code.access_code_id)
+    assert stored is not None
+    assert "duplicate_code_on_device" in _codes(stored.errors)
+    assert stored.status is CodeStatus.SETTING
+    assert "access_code.failed_to_set_on_device" in hub.events(code.access_code_id)
+
+    hub.update(code.access_code_id, code="9371")
+    await hub.settle(device_id)
+    stored = hub.code(code.access_code_id)
+    assert stored is not None and stored.status is CodeStatus.SET and stored.errors == []
+
+
+async def test_no_space_on_the_lock_is_an_error_not_a_retry_loop(hub: Harness) -> None:
+    device_id, lock = hub.add_lock()
+    await hub.settle(device_id)
+    lock.faults.no_space = True
+    code = hub.create(device_id, code="6284")
+    for _ in range(4):
+        await hub.reconciler(device_id).reconcile_once()
+    assert lock.operations["write_slot"] == 1
+    stored = hub.code(code.access_code_id)
+    assert stored is not None
+    assert "no_space_for_access_code_on_device" in _codes(stored.errors)
+
+
+async def test_every_slot_taken_reports_no_space_without_radio_work(hub: Harness) -> None:
+    device_id, lock = hub.add_lock()
+    for slot in lock.capabilities.slots:
+        lock.keypad_set(slot, f"{1000 + slot * 7}", notify=False)
+    await hub.settle(device_id)
+    code = hub.create(device_id, code="8080")
+    lock.operations.clear()
+    await hub.settle(device_id)
+    assert lock.operations["write_slot"] == 0
+    stored = hub.code(code.access_code_id)
+    assert stored is not None
+    assert "no_space_for_access_code_on_device" in _codes(stored.errors)
+
+
+async def test_a_slot_that_never_keeps_its_code_trips_the_breaker(hub: Harness) -> None:
+    device_id, lock = hub.add_lock()
+    await hub.settle(device_id)
+    lock.faults.ignore_writes = True
+    code = hub.create(device_id, code="1793")
+    for _ in range(8):
+        await hub.reconciler(device_id).reconcile_once()
+    assert lock.operations["write_slot"] == 3, "the breaker stops writes after 3 failures"
+    stored = hub.code(code.access_code_id)
+    assert stored is not None and "failed_to_set_on_device" in _codes(stored.errors)
+    suspended = slots.for_device(hub.store.conn, device_id)
+    assert len(suspended) == 1
+
+
+async def test_a_lock_reporting_stale_empty_after_a_set_is_confirmed_by_a_second_read(
+    hub: Harness,
+) -> None:
+    device_id, lock = hub.add_lock()
+    await hub.settle(device_id)
+    lock.faults.stale_status_after_set = True
+    lock.operations.clear()
+    code = hub.create(device_id, code="2649")
+    await hub.settle(device_id)
+    assert lock.operations["write_slot"] == 1
+    assert hub.code(code.access_code_id).status is CodeStatus.SET  # type: ignore[union-attr]
+
+
+async def test_masked_read_back_confirms_and_never_loops(hub: Harness) -> None:
+    device_id, lock = hub.add_lock("zwave-masked")
+    lock.keypad_set(1, "5555", notify=False)
+    await hub.settle(device_id)
+    code = hub.create(device_id, code="7351")
+    await hub.settle(device_id)
+    assert hub.code(code.access_code_id).status is CodeStatus.SET  # type: ignore[union-attr]
+    lock.operations.clear()
+    for _ in range(5):
+        await hub.reconciler(device_id).reconcile_once()
+    assert lock.operations["write_slot"] == 0
+    assert lock.operations["read_slot"] == 0
+    unmanaged = hub.services.unmanaged
+    assert unmanaged is not None
+    assert lock.codes()[1] == "5555", "the unmanaged code was never overwritten"
