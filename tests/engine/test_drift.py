@@ -66,7 +66,7 @@ async def test_allowed_external_modification_is_accepted_with_a_warning(hub: Har
 
 
 async def test_change_without_any_report_is_found_by_the_periodic_check(hub: Harness) -> None:
-    device_id, lock, code, slot = await _set_code(hub, code="7034")
+    device_id, lock, _code, slot = await _set_code(hub, code="7034")
     lock.keypad_set(slot, "7035", notify=False)
     await hub.settle(device_id)
     assert lock.codes()[slot] == "7035", "nothing is re-read before the drift check is due"
@@ -76,7 +76,7 @@ async def test_change_without_any_report_is_found_by_the_periodic_check(hub: Har
 
 
 async def test_checksum_locks_check_drift_with_one_frame_not_a_full_scan(hub: Harness) -> None:
-    device_id, lock, code, slot = await _set_code(hub, "zwave-250", code="8156")
+    device_id, lock, _code, slot = await _set_code(hub, "zwave-250", code="8156")
     lock.operations.clear()
     hub.advance(timedelta(hours=7))
     await hub.settle(device_id)
