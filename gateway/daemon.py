@@ -12,12 +12,14 @@ from aiohttp import web
 
 from drivers.virtual import make_lock
 from gateway.api.app import build_app
-from gateway.clock import Clock, SystemClock
+from gateway.clock import Clock
 from gateway.config import SIM_LOCKS, Config
+from gateway.engine.clock_watch import watch_clock
 from gateway.engine.locks import Locks
 from gateway.engine.schedule import Boundaries
 from gateway.service.bundle import Services
 from gateway.store.db import Store
+from gateway.trusted_clock import TrustedClock
 
 log = logging.getLogger("lockgw")
 
@@ -30,11 +32,12 @@ class Gateway:
     boundaries: Boundaries
     services: Services
     app: web.Application
+    _clock_task: asyncio.Task[None] | None = None
 
     @classmethod
     def build(cls, config: Config, clock: Clock | None = None) -> Gateway:
-        clock = clock or SystemClock()
         store = Store(config.data_dir)
+        clock = clock or TrustedClock(store)
         locks = Locks(store, clock, config.pool_size)
         boundaries = Boundaries(locks.wake)
         locks.schedule = boundaries.schedule
@@ -44,6 +47,10 @@ class Gateway:
     def start(self) -> None:
         self.boundaries.start()
         self.locks.start()
+        if isinstance(self.services.clock, TrustedClock):
+            self._clock_task = asyncio.create_task(
+                watch_clock(self.store, self.services.clock), name="clock"
+            )
 
     def add_locks(self, sim: bool) -> None:
         wanted = self.config.virtual_locks or (SIM_LOCKS if sim else ())
@@ -54,6 +61,12 @@ class Gateway:
             self.locks.add(lock)
 
     async def close(self) -> None:
+        if self._clock_task is not None:
+            self._clock_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._clock_task
+        if isinstance(self.services.clock, TrustedClock):
+            self.services.clock.save()
         self.boundaries.stop()
         await self.locks.close()
         self.store.close()
