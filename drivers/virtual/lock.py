@@ -172,12 +172,16 @@ class VirtualLock(LockDriver):
 
     # -- the keypad side: what a person at the door does (tests and the demo) ----------------
 
-    def keypad_set(self, slot: int, code: str, *, notify: bool = True) -> None:
-        """Someone programs a code at the keypad (or in the vendor app)."""
+    def keypad_set(self, slot: int, code: str, *, notify: bool = True) -> bool:
+        """Someone programs a code at the keypad (or in the vendor app). Like a real lock, the
+        keypad refuses a PIN that another slot already holds; returns whether it took it."""
         self._check_slot(slot)
+        if any(other != slot and entry.code == code for other, entry in self._slots.items()):
+            return False
         self._slots[slot] = _Slot(code=code, name=None, schedule=None)
         if notify:
             self._emit(LockEvent(LockEventKind.SLOT_CHANGED, slot=slot))
+        return True
 
     def keypad_clear(self, slot: int, *, notify: bool = True) -> None:
         self._check_slot(slot)

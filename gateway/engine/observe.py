@@ -24,7 +24,12 @@ from gateway.store.slots import Owner, SlotRow
 
 
 def observe(
-    conn: sqlite3.Connection, device: Device, readings: list[SlotReading], now: datetime
+    conn: sqlite3.Connection,
+    device: Device,
+    readings: list[SlotReading],
+    now: datetime,
+    *,
+    reported: bool = False,
 ) -> None:
     known = slots.for_device(conn, device.device_id)
     pending = slot_health.pending_of(conn, device.device_id)
@@ -34,13 +39,15 @@ def observe(
             _observe_unowned(conn, device, reading, row, now)
         else:
             _observe_owned(conn, device, reading, row, pending.get(reading.slot, (None, False))[0],
-                           now)  # fmt: skip
+                           now, reported=reported)  # fmt: skip
 
 
-def _shows(reading: SlotReading, pin: str | None) -> bool:
+def _shows(reading: SlotReading, pin: str | None, reported: bool) -> bool:
     if not reading.occupied:
         return False
-    return reading.masked or reading.code == pin
+    if reading.masked:
+        return not reported
+    return reading.code == pin
 
 
 def _observe_owned(
@@ -50,6 +57,8 @@ def _observe_owned(
     row: SlotRow,
     pending: str | None,
     now: datetime,
+    *,
+    reported: bool,
 ) -> None:
     if pending is not None:
         # An operation whose outcome was never recorded: the plan settles it (it re-sends a
@@ -63,10 +72,18 @@ def _observe_owned(
         return
     if row.code is None and not reading.occupied:
         return
-    if _shows(reading, row.code):
+    if _shows(reading, row.code, reported):
         return
     code = access_codes.get(conn, row.access_code_id or "")
     if code is None:
+        return
+    if not reading.occupied and not _wanted_now(code, now):
+        # Emptied at the keypad, but the code was leaving the lock anyway: that is done.
+        slots.free(conn, device.device_id, reading.slot)
+        if (code.deleting or _expired(code, now)) and not slots.holds_code(
+            conn, code.access_code_id
+        ):
+            forget(conn, code, now)
         return
     new_pin = reading.code if reading.occupied and not reading.masked else None
     if code.is_external_modification_allowed:
@@ -119,6 +136,12 @@ def _accept_change(
     )
     record(conn, "access_code.modified_external_to_seam", now, device_id=device.device_id,
            access_code_id=code.access_code_id)  # fmt: skip
+
+
+def _wanted_now(code: AccessCode, now: datetime) -> bool:
+    if code.deleting or not code.is_managed:
+        return False
+    return code.starts_at is None or (code.starts_at <= now and not _expired(code, now))
 
 
 def _expired(code: AccessCode, now: datetime) -> bool:

@@ -164,7 +164,7 @@ class Reconciler:
             slot = min(self._dirty_slots)
             reading = await self.driver.read_slot(slot)
             self._dirty_slots.discard(slot)
-            self._take_in([reading])
+            self._take_in([reading], reported=True)
 
     def _expected_checksum(self) -> int | None:
         """What the lock's checksum should be if it holds what the store says (None when the
@@ -176,19 +176,22 @@ class Reconciler:
             known[slot] = row.code
         return self.driver.expected_checksum(known)
 
-    def _take_in(self, readings: list[SlotReading]) -> None:
+    def _take_in(self, readings: list[SlotReading], *, reported: bool = False) -> None:
+        """`reported`: the lock itself said these slots changed (so a masked, occupied slot
+        that we own holds something else now, even though the value cannot be read)."""
         now = self.clock.now()
         with self.store.transaction() as conn:
             device = self._device()
             snapshot = load(conn, self.device_id, now)
-            observe(conn, device, readings, now)
+            observe(conn, device, readings, now, reported=reported)
             # Writes that were sent but never confirmed (a crash, a timeout) and that the lock
             # shows: confirm them now instead of sending them again.
             for reading in readings:
                 view = snapshot.views.get(reading.slot)
                 if view is None or view.pending != "write" or view.access_code_id is None:
                     continue
-                if reading.occupied and (reading.masked or reading.code == view.code):
+                # A masked slot cannot prove it holds our write: that write is sent again.
+                if reading.occupied and not reading.masked and reading.code == view.code:
                     op = Op(OpKind.WRITE, view.access_code_id, reading.slot, view.code, None)
                     outcomes.confirm_write(conn, device, op, reading.masked,
                                            self.store.workspace_id, now)  # fmt: skip
