@@ -35,6 +35,8 @@ class Config:
     data_dir: Path = Path("/var/lib/lockgw")
     pool_size: int = 5
     virtual_locks: tuple[VirtualLockConfig, ...] = ()
+    # Virtual locks hosted by another process (hardware-sim/virtual/run).
+    virtual_server_url: str | None = None
     log_level: str = "INFO"
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -85,6 +87,7 @@ def load(path: Path | None) -> Config:
         data_dir=Path(store.get("data_dir", "/var/lib/lockgw")),
         pool_size=int(raw.get("pool", {}).get("size", 5)),
         virtual_locks=locks,
+        virtual_server_url=raw.get("virtual_server", {}).get("url"),
         log_level=str(raw.get("log", {}).get("level", "INFO")),
         extra=raw,
     )

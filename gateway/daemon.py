@@ -8,8 +8,10 @@ import logging
 import signal
 from dataclasses import dataclass
 
+import aiohttp
 from aiohttp import web
 
+from drivers.remote.client import RemoteLock
 from drivers.virtual import make_lock
 from gateway.api.app import build_app
 from gateway.clock import Clock
@@ -52,8 +54,16 @@ class Gateway:
                 watch_clock(self.store, self.services.clock), name="clock"
             )
 
+    async def add_remote_locks(self, session: aiohttp.ClientSession) -> None:
+        url = self.config.virtual_server_url
+        if url is None:
+            return
+        for driver in await RemoteLock.discover(session, url):
+            self.locks.add(driver)
+
     def add_locks(self, sim: bool) -> None:
-        wanted = self.config.virtual_locks or (SIM_LOCKS if sim else ())
+        hardware = self.config.virtual_server_url is not None
+        wanted = self.config.virtual_locks or (SIM_LOCKS if sim and not hardware else ())
         for lock_config in wanted:
             lock = make_lock(lock_config.profile, lock_config.ref, lock_config.name)
             for preset in lock_config.codes:
@@ -74,6 +84,8 @@ class Gateway:
 
 async def serve(config: Config, *, sim: bool) -> None:
     gateway = Gateway.build(config)
+    session = aiohttp.ClientSession()
+    await gateway.add_remote_locks(session)
     gateway.add_locks(sim)
     gateway.start()
     runner = web.AppRunner(gateway.app, access_log=None)
@@ -93,3 +105,4 @@ async def serve(config: Config, *, sim: bool) -> None:
         log.info("lockgw shutting down")
         await runner.cleanup()
         await gateway.close()
+        await session.close()
