@@ -75,7 +75,9 @@ class RemoteLock(LockDriver):
 
     async def state(self) -> LockState:
         data = await self._op("state")
-        return LockState(online=data["online"], locked=data["locked"], battery_level=data["battery"])
+        return LockState(
+            online=data["online"], locked=data["locked"], battery_level=data["battery"]
+        )
 
     async def read_slots(self) -> list[SlotReading]:
         return [SlotReading(**r) for r in await self._op("read_slots")]

@@ -19,7 +19,7 @@ from gateway.domain.models import AccessCode, CodeStatus, Device
 from gateway.engine.issues import with_issue, without
 from gateway.service.access_codes import forget
 from gateway.service.journal import record
-from gateway.store import access_codes, slot_health, slots
+from gateway.store import access_codes, slots
 from gateway.store.slots import Owner, SlotRow
 
 
@@ -29,17 +29,17 @@ def observe(
     readings: list[SlotReading],
     now: datetime,
     *,
-    reported: bool = False,
+    reported: frozenset[int] = frozenset(),
 ) -> None:
     known = slots.for_device(conn, device.device_id)
-    pending = slot_health.pending_of(conn, device.device_id)
     for reading in readings:
         row = known.get(reading.slot)
         if row is None or row.owner is Owner.UNMANAGED:
             _observe_unowned(conn, device, reading, row, now)
         else:
-            _observe_owned(conn, device, reading, row, pending.get(reading.slot, (None, False))[0],
-                           now, reported=reported)  # fmt: skip
+            _observe_owned(
+                conn, device, reading, row, row.pending, now, reported=reading.slot in reported
+            )
 
 
 def _shows(reading: SlotReading, pin: str | None, reported: bool) -> bool:
@@ -91,8 +91,8 @@ def _observe_owned(
         return
     # Not allowed: record what the lock shows; the plan writes the declared code back.
     slots.put(conn, device.device_id, reading.slot, owner=Owner.MANAGED,
-              access_code_id=code.access_code_id, code=new_pin, masked=False, name=row.name,
-              now=now)  # fmt: skip
+              access_code_id=code.access_code_id, code=new_pin,
+              masked=reading.occupied and reading.masked, name=row.name, now=now)  # fmt: skip
     message = "The code was changed at the lock; the declared code is being set again"
     flagged = replace(
         code,

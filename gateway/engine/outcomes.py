@@ -9,6 +9,7 @@ import sqlite3
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from drivers.base import SlotReading
 from gateway.api import views
 from gateway.domain.models import (
     PERMANENT_CODE_ERRORS,
@@ -116,19 +117,20 @@ def write_failed(
     op: Op,
     error: str,
     message: str,
-    slot_held: str | None,
+    reading: SlotReading | None,
     workspace_id: str,
     now: datetime,
 ) -> None:
-    """The lock refused the code for good (duplicate, no space, bad format): no retry loop."""
+    """The lock refused the code for good (duplicate, no space, bad format): no retry loop.
+    `reading` is what the slot shows afterwards (it may still hold an older PIN of ours)."""
     assert op.access_code_id is not None
-    if op.slot is not None:
-        if slot_held is None:
+    if op.slot is not None and reading is not None:
+        if not reading.occupied:
             slots.free(conn, device.device_id, op.slot)
         else:
             slots.put(conn, device.device_id, op.slot, owner=Owner.MANAGED,
-                      access_code_id=op.access_code_id, code=slot_held, masked=False,
-                      name=op.name, now=now)  # fmt: skip
+                      access_code_id=op.access_code_id, code=reading.code,
+                      masked=reading.masked, name=op.name, now=now)  # fmt: skip
             slot_health.set_pending(conn, device.device_id, op.slot, None)
     code = access_codes.get(conn, op.access_code_id)
     if code is None:

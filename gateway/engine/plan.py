@@ -104,6 +104,11 @@ def plan(
         if current is not None and _holds(slots[current], want.pin):
             continue
         if want.blocked:
+            # The lock refused this code; whatever of ours the slot still holds (an old PIN of
+            # this code) must not keep working.
+            held = slots[current] if current is not None else None
+            if held is not None and (held.code is not None or held.masked):
+                clears.append(Op(OpKind.CLEAR, code_id, current))
             continue
         if current is not None:
             if not slots[current].suspended:

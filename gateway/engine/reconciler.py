@@ -34,7 +34,7 @@ from gateway.engine import outcomes, statuses
 from gateway.engine.lock_actions import run_lock_actions
 from gateway.engine.observe import observe
 from gateway.engine.plan import Op, OpKind, next_boundary, plan
-from gateway.engine.snapshot import load
+from gateway.engine.snapshot import LockSnapshot, load
 from gateway.store import access_codes, devices, slot_health, slots
 from gateway.store.db import Store
 
@@ -136,8 +136,8 @@ class Reconciler:
             if self._failures or not self._device().online:
                 self._record_online()
             self._failures = 0
-        self._sweep(delayed=result.failed)
-        result.next_wake = self._next_boundary()
+        snapshot = self._sweep(delayed=result.failed)
+        result.next_wake = self._next_boundary(snapshot)
         self.schedule(self.device_id, result.next_wake)
         return result
 
@@ -155,7 +155,7 @@ class Reconciler:
             state = await self.driver.state()
             readings = await self.driver.read_slots()
             self._record_state(state)
-            self._take_in(readings)
+            self._take_in(readings, reported=frozenset(self._dirty_slots))
             self._needs_full_read = False
             self._dirty_slots.clear()
             self._last_drift_check = now
@@ -164,7 +164,7 @@ class Reconciler:
             slot = min(self._dirty_slots)
             reading = await self.driver.read_slot(slot)
             self._dirty_slots.discard(slot)
-            self._take_in([reading], reported=True)
+            self._take_in([reading], reported=frozenset({slot}))
 
     def _expected_checksum(self) -> int | None:
         """What the lock's checksum should be if it holds what the store says (None when the
@@ -176,9 +176,11 @@ class Reconciler:
             known[slot] = row.code
         return self.driver.expected_checksum(known)
 
-    def _take_in(self, readings: list[SlotReading], *, reported: bool = False) -> None:
-        """`reported`: the lock itself said these slots changed (so a masked, occupied slot
-        that we own holds something else now, even though the value cannot be read)."""
+    def _take_in(
+        self, readings: list[SlotReading], *, reported: frozenset[int] = frozenset()
+    ) -> None:
+        """`reported`: slots the lock itself said changed (so a masked, occupied slot that we
+        own holds something else now, even though the value cannot be read)."""
         now = self.clock.now()
         with self.store.transaction() as conn:
             device = self._device()
@@ -208,6 +210,7 @@ class Reconciler:
         count = 0
         for op in ops:
             count += await self._execute(op)
+            await asyncio.sleep(0)  # let the API and other locks run between operations
         return count
 
     async def _execute(self, op: Op) -> int:
@@ -236,12 +239,11 @@ class Reconciler:
             await self.driver.write_slot(op.slot, op.pin, op.name)
         except PermanentDriverError as exc:
             reading = await self.driver.read_slot(op.slot)
-            held = reading.code if reading.occupied else None
             error = ERROR_FOR_REFUSAL.get(type(exc), "failed_to_set_on_device")
             log.warning("lock %s slot %d refused access_code %s: %s", self.device_id, op.slot,
                         op.access_code_id, error)  # fmt: skip
             with self.store.transaction() as conn:
-                outcomes.write_failed(conn, self._device(), op, error, str(exc), held,
+                outcomes.write_failed(conn, self._device(), op, error, str(exc), reading,
                                       workspace_id, now)  # fmt: skip
             return 2
         return 1 + await self._confirm_write(op)
@@ -294,16 +296,16 @@ class Reconciler:
         with self.store.transaction() as conn:
             outcomes.set_online(conn, self._device(), True, self.clock.now())
 
-    def _sweep(self, *, delayed: bool) -> None:
+    def _sweep(self, *, delayed: bool) -> LockSnapshot:
         now = self.clock.now()
         with self.store.transaction() as conn:
             snapshot = load(conn, self.device_id, now)
             statuses.sweep(conn, self._device(), snapshot, now, delayed=delayed)
+        return snapshot
 
-    def _next_boundary(self) -> datetime | None:
+    def _next_boundary(self, snapshot: LockSnapshot) -> datetime | None:
         now = self.clock.now()
         conn = self.store.conn
-        snapshot = load(conn, self.device_id, now)
         moments = [
             m
             for m in (

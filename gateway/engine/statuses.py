@@ -7,13 +7,17 @@ from dataclasses import replace
 from datetime import datetime
 
 from gateway.domain.models import CodeStatus, Device
-from gateway.engine.issues import event_issue_lists, has, with_issue, without
+from gateway.engine.issues import event_issue_lists, with_issue, without
 from gateway.engine.plan import is_active, is_expired, status_for
 from gateway.engine.snapshot import LockSnapshot
 from gateway.service.access_codes import forget
 from gateway.service.journal import record
 from gateway.store import access_codes
 
+LATE_WARNING = {
+    CodeStatus.SETTING: "delay_in_setting_on_device",
+    CodeStatus.REMOVING: "delay_in_removing_from_device",
+}
 DELAY_EVENTS = {
     "delay_in_setting_on_device": "access_code.delay_in_setting_on_device",
     "delay_in_removing_from_device": "access_code.delay_in_removing_from_device",
@@ -30,34 +34,44 @@ def sweep(
 ) -> None:
     """`delayed`: the lock could not be reached in this pass, so pending work is late."""
     for want in snapshot.wants:
-        code = snapshot.codes[want.access_code_id]
-        if not code.is_managed:
+        row = snapshot.rows[want.access_code_id]
+        if not row.is_managed:
             continue
         slot = snapshot.slot_of(want.access_code_id)
-        if slot is None and (want.deleting or is_expired(want, now)):
+        leaving = want.deleting or is_expired(want, now)
+        status = status_for(want, slot, now)
+        late = LATE_WARNING.get(status)
+        needs_delay_warning = delayed and late is not None and late not in row.warning_codes
+        stale_delay = (
+            status is CodeStatus.SET and bool(row.warning_codes & DELAY_EVENTS.keys())
+        ) or (
+            not is_active(want, now)
+            and slot is None
+            and "delay_in_setting_on_device" in row.warning_codes
+        )
+        if not (
+            (slot is None and leaving) or status != row.status or needs_delay_warning or stale_delay
+        ):
+            continue  # nothing changes: no full load, no write
+        code = access_codes.get(conn, want.access_code_id)
+        if code is None:
+            continue
+        if slot is None and leaving:
             forget(conn, code, now)
             continue
-        status = status_for(want, slot, now)
         warnings = code.warnings
-        late = None
-        if status is CodeStatus.SETTING:
-            late = "delay_in_setting_on_device"
-        elif status is CodeStatus.REMOVING:
-            late = "delay_in_removing_from_device"
         if status is CodeStatus.SET:
             warnings = without(warnings, *DELAY_EVENTS)
         if not is_active(want, now) and slot is None:
             warnings = without(warnings, "delay_in_setting_on_device")
-        if delayed and late is not None and not has(warnings, late):
+        if needs_delay_warning and late is not None:
             message = "The lock is not reachable; the change will be made when it is"
             warnings = with_issue(warnings, late, message, now)
             updated = replace(code, status=status, warnings=warnings)
             record(conn, DELAY_EVENTS[late], now, device_id=device.device_id,
                    access_code_id=code.access_code_id,
                    **event_issue_lists(device, updated))  # fmt: skip
-        if status != code.status or warnings != code.warnings:
-            mutations = code.pending_mutations if status is not CodeStatus.SET else []
-            access_codes.save(
-                conn,
-                replace(code, status=status, warnings=warnings, pending_mutations=mutations),
-            )
+        mutations = code.pending_mutations if status is not CodeStatus.SET else []
+        access_codes.save(
+            conn, replace(code, status=status, warnings=warnings, pending_mutations=mutations)
+        )

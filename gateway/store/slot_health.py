@@ -18,14 +18,6 @@ def set_pending(conn: sqlite3.Connection, device_id: str, slot: int, pending: st
     )
 
 
-def pending_of(conn: sqlite3.Connection, device_id: str) -> dict[int, tuple[str | None, bool]]:
-    """slot -> (pending operation, breaker open) for one lock."""
-    rows = conn.execute(
-        "SELECT slot, pending, suspended_until FROM slots WHERE device_id = ?", (device_id,)
-    ).fetchall()
-    return {row["slot"]: (row["pending"], row["suspended_until"] is not None) for row in rows}
-
-
 def record_failure(conn: sqlite3.Connection, device_id: str, slot: int, now: datetime) -> bool:
     """Count a failure on a slot; returns True when this failure opens its breaker."""
     row = conn.execute(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 
-from gateway.store.rows import iso, moment
+from gateway.store.rows import iso
 
 
 class Owner(StrEnum):
@@ -16,37 +16,33 @@ class Owner(StrEnum):
     UNMANAGED = "unmanaged"
 
 
-@dataclass(frozen=True)
-class SlotRow:
+class SlotRow(NamedTuple):
     slot: int
     owner: Owner
     access_code_id: str | None
     code: str | None
     masked: bool
     name: str | None
-    observed_at: datetime
+    pending: str | None  # "write" | "clear" while an operation is unconfirmed
+    suspended: bool  # the slot's failure breaker is open
+
+
+_OWNERS = {owner.value: owner for owner in Owner}
 
 
 def for_device(conn: sqlite3.Connection, device_id: str) -> dict[int, SlotRow]:
-    rows = conn.execute(
-        "SELECT slot, owner, access_code_id, code, masked, name, observed_at FROM slots "
-        "WHERE device_id = ? ORDER BY slot",
+    """Every slot the gateway knows of on one lock (read on every reconcile pass: kept cheap)."""
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    rows = cursor.execute(
+        "SELECT slot, owner, access_code_id, code, masked, name, pending, "
+        "suspended_until IS NOT NULL FROM slots WHERE device_id = ? ORDER BY slot",
         (device_id,),
     ).fetchall()
-    result = {}
-    for row in rows:
-        observed_at = moment(row["observed_at"])
-        assert observed_at is not None
-        result[row["slot"]] = SlotRow(
-            slot=row["slot"],
-            owner=Owner(row["owner"]),
-            access_code_id=row["access_code_id"],
-            code=row["code"],
-            masked=bool(row["masked"]),
-            name=row["name"],
-            observed_at=observed_at,
-        )
-    return result
+    return {
+        r[0]: SlotRow(r[0], _OWNERS[r[1]], r[2], r[3], bool(r[4]), r[5], r[6], bool(r[7]))
+        for r in rows
+    }
 
 
 def holds_code(conn: sqlite3.Connection, access_code_id: str) -> bool:

@@ -28,7 +28,7 @@ from drivers.virtual.profiles import PROFILES
 from gateway.clock import ManualClock
 from gateway.domain.models import PERMANENT_CODE_ERRORS, CodeStatus
 from gateway.errors import ApiError
-from gateway.store import access_codes, slot_health, slots
+from gateway.store import access_codes, slots
 from tests.support.crashing import CrashingLock, SimulatedCrash
 from tests.support.harness import START, Harness
 
@@ -197,9 +197,9 @@ class GatewayMachine(RuleBasedStateMachine):
             duplicates = [pin for pin, n in Counter(held.values()).items() if n > 1]
             assert not duplicates, f"{ref}: a PIN sits in two slots: {held}"
             slot_map = slots.for_device(conn, device_id)
-            pending = slot_health.pending_of(conn, device_id)
             assert set(held) == set(slot_map), f"{ref}: lock {held} vs slot map {slot_map}"
-            assert all(p is None for p, _ in pending.values()), f"{ref}: unconfirmed {pending}"
+            unconfirmed = [row for row in slot_map.values() if row.pending is not None]
+            assert not unconfirmed, f"{ref}: unconfirmed {unconfirmed}"
             stored = {c.access_code_id: c for c in access_codes.for_device(conn, device_id)}
             for slot, row in slot_map.items():
                 code = stored.get(row.access_code_id or "")
