@@ -43,8 +43,9 @@ class Faults:
     no_space: bool = False
     # Some locks report "available" right after a successful set (lock-quirks.md).
     stale_status_after_set: bool = False
-    # The lock acknowledges writes but keeps nothing (a failing lock: the breaker's case).
+    # The lock acknowledges writes (or clears) but does nothing: the breaker's case.
     ignore_writes: bool = False
+    ignore_clears: bool = False
 
 
 @dataclass
@@ -139,6 +140,8 @@ class VirtualLock(LockDriver):
     async def clear_slot(self, slot: int) -> None:
         self._check_slot(slot)
         await self._radio("clear_slot")
+        if self.faults.ignore_clears:
+            return
         self._slots.pop(slot, None)
         self._stale.discard(slot)
 

@@ -111,11 +111,14 @@ def unmanaged_access_code(code: AccessCode, workspace_id: str) -> dict[str, Any]
     }
 
 
-def _battery(level: float) -> dict[str, Any]:
-    status = "critical" if level < 0.1 else "low" if level < 0.25 else "good"
+def battery_status(level: float) -> str:
     if level >= 0.95:
-        status = "full"
-    return {"level": level, "status": status}
+        return "full"
+    return "critical" if level < 0.1 else "low" if level < 0.25 else "good"
+
+
+def _battery(level: float) -> dict[str, Any]:
+    return {"level": level, "status": battery_status(level)}
 
 
 def device(device: Device, workspace_id: str) -> dict[str, Any]:

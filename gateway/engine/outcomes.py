@@ -111,6 +111,21 @@ def write_not_kept(
     return opened
 
 
+def clear_not_kept(conn: sqlite3.Connection, device: Device, op: Op, now: datetime) -> None:
+    """The lock acknowledged a clear but still shows the slot occupied."""
+    assert op.slot is not None
+    if not slot_health.record_failure(conn, device.device_id, op.slot, now):
+        return
+    code = access_codes.get(conn, op.access_code_id or "")
+    if code is None or not code.is_managed:
+        return
+    message = f"The lock does not clear slot {op.slot}; retrying in 30 minutes"
+    code = code_error(code, "failed_to_remove_from_device", message, now)
+    access_codes.save(conn, code)
+    record(conn, "access_code.failed_to_remove_from_device", now, device_id=device.device_id,
+           access_code_id=code.access_code_id, **event_issue_lists(device, code))  # fmt: skip
+
+
 def write_failed(
     conn: sqlite3.Connection,
     device: Device,
@@ -167,7 +182,11 @@ def confirm_clear(
         if not slots.holds_code(conn, code.access_code_id):
             forget(conn, code, now)
         return
-    code = replace(code, warnings=without(code.warnings, "delay_in_removing_from_device"))
+    code = replace(
+        code,
+        warnings=without(code.warnings, "delay_in_removing_from_device"),
+        errors=without(code.errors, "failed_to_remove_from_device"),
+    )
     access_codes.save(conn, code)
 
 

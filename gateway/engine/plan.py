@@ -93,7 +93,9 @@ def plan(
         code_id = view.access_code_id
         if code_id in active and code_id not in placed:
             placed[code_id] = slot
-        elif view.code is not None or view.masked or view.pending is not None:
+        elif (view.code is not None or view.masked or view.pending is not None) and (
+            not view.suspended
+        ):
             clears.append(Op(OpKind.CLEAR, code_id, slot))
     occupied = set(slots) | reserved
     free = (s for s in slot_range if s not in occupied)

@@ -30,7 +30,7 @@ from drivers.base import (
 )
 from gateway.clock import Clock
 from gateway.domain.models import Device
-from gateway.engine import outcomes, statuses
+from gateway.engine import lock_events, outcomes, statuses
 from gateway.engine.lock_actions import run_lock_actions
 from gateway.engine.observe import observe
 from gateway.engine.plan import Op, OpKind, next_boundary, plan
@@ -72,6 +72,7 @@ class Reconciler:
         self._needs_full_read = True
         self._dirty_slots: set[int] = set()
         self._failures = 0
+        self._retry_soon = False
         self._last_drift_check: datetime | None = None
         self.passes = 0
 
@@ -86,19 +87,14 @@ class Reconciler:
         elif event.kind is LockEventKind.ONLINE:
             self._needs_full_read = True
             self._failures = 0
-        elif event.kind in (LockEventKind.LOCKED, LockEventKind.UNLOCKED):
+        elif event.kind in (LockEventKind.LOCKED, LockEventKind.UNLOCKED, LockEventKind.CODE_USED):
             with self.store.transaction() as conn:
-                device = devices.get(conn, self.device_id)
-                if device is not None:
-                    device.locked = event.kind is LockEventKind.LOCKED
-                    devices.save(conn, device)
+                lock_events.record_bolt(conn, self.device_id, event, self.clock.now())
             return
         elif event.kind is LockEventKind.BATTERY and event.battery_level is not None:
             with self.store.transaction() as conn:
-                device = devices.get(conn, self.device_id)
-                if device is not None:
-                    device.battery_level = event.battery_level
-                    devices.save(conn, device)
+                lock_events.record_battery(conn, self.device_id, event.battery_level,
+                                           self.clock.now())  # fmt: skip
             return
         self.wake()
 
@@ -122,6 +118,7 @@ class Reconciler:
     async def reconcile_once(self) -> PassResult:
         self._wake.clear()
         self.passes += 1
+        self._retry_soon = False
         result = PassResult()
         try:
             await self._observe()
@@ -136,6 +133,9 @@ class Reconciler:
             if self._failures or not self._device().online:
                 self._record_online()
             self._failures = 0
+            if self._retry_soon:
+                self._failures = 1
+                result.failed = True
         snapshot = self._sweep(delayed=result.failed)
         result.next_wake = self._next_boundary(snapshot)
         self.schedule(self.device_id, result.next_wake)
@@ -230,7 +230,12 @@ class Reconciler:
             await self.driver.clear_slot(op.slot)
             reading = await self.driver.read_slot(op.slot)
             if reading.occupied:
-                return 2  # not cleared yet: the slot stays pending, the next pass retries it
+                # Not cleared: the slot stays pending and is retried with backoff; a slot that
+                # keeps refusing trips its breaker (failed_to_remove_from_device).
+                self._retry_soon = True
+                with self.store.transaction() as conn:
+                    outcomes.clear_not_kept(conn, self._device(), op, self.clock.now())
+                return 2
             with self.store.transaction() as conn:
                 outcomes.confirm_clear(conn, self._device(), op, workspace_id, now)
             return 2
@@ -263,6 +268,7 @@ class Reconciler:
                                            self.store.workspace_id, now)  # fmt: skip
                 return reads
         now = self.clock.now()
+        self._retry_soon = True
         with self.store.transaction() as conn:
             outcomes.write_not_kept(conn, self._device(), op, self.store.workspace_id, now)
         return reads
@@ -310,6 +316,7 @@ class Reconciler:
             m
             for m in (
                 next_boundary(snapshot.wants, now),
+                statuses.next_lateness(snapshot, now),
                 access_codes.next_unblock(conn, self.device_id, now),
                 slot_health.next_breaker_close(conn, self.device_id),
             )

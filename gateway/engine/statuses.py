@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from gateway.domain.models import CodeStatus, Device
 from gateway.engine.issues import event_issue_lists, with_issue, without
@@ -13,6 +13,10 @@ from gateway.engine.snapshot import LockSnapshot
 from gateway.service.access_codes import forget
 from gateway.service.journal import record
 from gateway.store import access_codes
+from gateway.store.access_codes import CodeRow
+
+# A change still not made on the lock after this long is reported as delayed.
+LATE_AFTER = timedelta(minutes=2)
 
 LATE_WARNING = {
     CodeStatus.SETTING: "delay_in_setting_on_device",
@@ -22,6 +26,28 @@ DELAY_EVENTS = {
     "delay_in_setting_on_device": "access_code.delay_in_setting_on_device",
     "delay_in_removing_from_device": "access_code.delay_in_removing_from_device",
 }
+
+
+def late_since(row: CodeRow, now: datetime) -> datetime | None:
+    """Since when the lock should have made the pending change (None: nothing pending)."""
+    if row.status is CodeStatus.SETTING:
+        return max(row.created_at, row.starts_at or row.created_at)
+    if row.status is CodeStatus.REMOVING and row.ends_at is not None and row.ends_at <= now:
+        return row.ends_at
+    return None
+
+
+def next_lateness(snapshot: LockSnapshot, now: datetime) -> datetime | None:
+    """When the next pending change becomes late (so a pass can flag it then)."""
+    moments = []
+    for row in snapshot.rows.values():
+        late = LATE_WARNING.get(row.status)
+        since = late_since(row, now)
+        if late is None or since is None or late in row.warning_codes:
+            continue
+        if since + LATE_AFTER > now:
+            moments.append(since + LATE_AFTER)
+    return min(moments, default=None)
 
 
 def sweep(
@@ -41,7 +67,14 @@ def sweep(
         leaving = want.deleting or is_expired(want, now)
         status = status_for(want, slot, now)
         late = LATE_WARNING.get(status)
-        needs_delay_warning = delayed and late is not None and late not in row.warning_codes
+        overdue = (
+            late is not None
+            and (since := late_since(row, now)) is not None
+            and (now - since >= LATE_AFTER)
+        )
+        needs_delay_warning = (
+            (delayed or overdue) and late is not None and late not in row.warning_codes
+        )
         stale_delay = (
             status is CodeStatus.SET and bool(row.warning_codes & DELAY_EVENTS.keys())
         ) or (
@@ -65,7 +98,11 @@ def sweep(
         if not is_active(want, now) and slot is None:
             warnings = without(warnings, "delay_in_setting_on_device")
         if needs_delay_warning and late is not None:
-            message = "The lock is not reachable; the change will be made when it is"
+            message = (
+                "The lock is not reachable; the change will be made when it is"
+                if delayed
+                else "The lock is taking longer than usual to make this change"
+            )
             warnings = with_issue(warnings, late, message, now)
             updated = replace(code, status=status, warnings=warnings)
             record(conn, DELAY_EVENTS[late], now, device_id=device.device_id,

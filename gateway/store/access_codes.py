@@ -16,6 +16,7 @@ from gateway.store.rows import (
     moment,
     mutations_from_json,
 )
+from gateway.timefmt import parse_iso
 
 COLUMNS = (
     "access_code_id, device_id, name, code, created_at, status, starts_at, ends_at, "
@@ -148,13 +149,15 @@ class CodeRow(NamedTuple):
     status: CodeStatus
     warning_codes: frozenset[str]
     blocked: bool
+    created_at: datetime
 
 
 def plan_rows(conn: sqlite3.Connection, device_id: str, now: datetime) -> list[CodeRow]:
     rows = _rows(
         conn,
         "SELECT access_code_id, code, name, starts_at, ends_at, is_managed, deleting, status, "
-        "warnings, blocked_until > ? FROM access_codes WHERE device_id = ? ORDER BY seq",
+        "warnings, blocked_until > ?, created_at FROM access_codes WHERE device_id = ? "
+        "ORDER BY seq",
         (iso(now), device_id),
     )
     return [
@@ -163,6 +166,7 @@ def plan_rows(conn: sqlite3.Connection, device_id: str, now: datetime) -> list[C
             CodeStatus(r[7]),
             frozenset() if r[8] == "[]" else frozenset(i.code for i in issues_from_json(r[8])),
             bool(r[9]),
+            parse_iso(r[10]),
         )
         for r in rows
     ]  # fmt: skip

@@ -7,8 +7,8 @@ from datetime import timedelta
 from drivers.base import LockEvent, LockEventKind
 from gateway.api.requests import ConvertUnmanagedAccessCode
 from gateway.domain.models import CodeStatus
-from gateway.store import access_codes
-from tests.support.harness import Harness
+from gateway.store import access_codes, events
+from tests.support.harness import START, Harness
 
 
 def _errors(hub: Harness, access_code_id: str) -> set[str]:
@@ -126,3 +126,19 @@ async def test_converted_code_is_kept_in_place_and_then_managed(hub: Harness) ->
     _tell(hub, device_id, 4)
     await hub.settle(device_id)
     assert lock.codes()[4] == "9031", "an adopted code is now kept as declared"
+
+
+async def test_a_keypad_unlock_is_attributed_to_the_access_code_in_that_slot(
+    hub: Harness,
+) -> None:
+    device_id, lock, code, _slot = await _set_code(hub, code="3690")
+    assert lock.keypad_unlock("3690")
+    event = lock._events.get_nowait()
+    while event.kind is not LockEventKind.CODE_USED:
+        event = lock._events.get_nowait()
+    hub.reconciler(device_id).on_lock_event(event)
+    found = events.query(hub.store.conn, since=START, event_types=["lock.unlocked"], limit=10)
+    assert [(e.access_code_id, e.payload["method"]) for e in found] == [
+        (code.access_code_id, "keycode")
+    ]
+    assert hub.device(device_id).locked is False

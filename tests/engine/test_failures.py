@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from gateway.domain.models import CodeStatus
 from gateway.store import slots
 from tests.support.harness import Harness
@@ -151,3 +153,47 @@ async def test_masked_read_back_confirms_and_never_loops(hub: Harness) -> None:
     unmanaged = hub.services.unmanaged
     assert unmanaged is not None
     assert lock.codes()[1] == "5555", "the unmanaged code was never overwritten"
+
+
+async def test_a_slow_lock_gets_a_delay_warning_then_loses_it_when_done(hub: Harness) -> None:
+    device_id, lock = hub.add_lock()
+    await hub.settle(device_id)
+    lock.faults.timeouts = 1
+    code = hub.create(device_id, code="3827")
+    lock.faults.offline = False
+    reconciler = hub.reconciler(device_id)
+    result = await reconciler.reconcile_once()  # times out: retried later
+    assert result.failed
+    hub.advance(timedelta(minutes=3))
+    lock.faults.timeouts = 1
+    await reconciler.reconcile_once()
+    stored = hub.code(code.access_code_id)
+    assert stored is not None
+    assert "delay_in_setting_on_device" in _codes(stored.warnings)
+    assert "access_code.delay_in_setting_on_device" in hub.events(code.access_code_id)
+    await hub.settle(device_id)
+    stored = hub.code(code.access_code_id)
+    assert stored is not None and stored.status is CodeStatus.SET and stored.warnings == []
+
+
+async def test_a_clear_the_lock_does_not_take_is_retried_then_reported_without_hammering(
+    hub: Harness,
+) -> None:
+    device_id, lock = hub.add_lock()
+    code = hub.create(device_id, code="6650")
+    await hub.settle(device_id)
+    lock.faults.ignore_clears = True
+    hub.delete(code.access_code_id)
+    for _ in range(8):
+        await hub.reconciler(device_id).reconcile_once()
+    assert lock.operations["clear_slot"] == 3
+    stored = hub.code(code.access_code_id)
+    assert stored is not None and stored.status is CodeStatus.REMOVING
+    assert "failed_to_remove_from_device" in _codes(stored.errors)
+    assert "access_code.failed_to_remove_from_device" in hub.events(code.access_code_id)
+
+    lock.faults.ignore_clears = False
+    hub.advance(timedelta(minutes=31))
+    await hub.settle(device_id)
+    assert lock.codes() == {}
+    assert hub.code(code.access_code_id) is None
