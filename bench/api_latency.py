@@ -40,6 +40,21 @@ def _timed(call: Callable[[], httpx.Response]) -> float:
     return elapsed
 
 
+def _wait_until_programmed(client: httpx.Client, count: int) -> None:
+    """Measure the API in steady state: every seeded code is on its lock first."""
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        events = client.get(
+            "/events/list",
+            params={"since": "2000-01-01T00:00:00Z", "event_type": "access_code.set_on_device",
+                    "limit": count},
+        ).json()["events"]  # fmt: skip
+        if len(events) >= count:
+            return
+        time.sleep(0.5)
+    raise TimeoutError("seeded codes were not programmed")
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
@@ -60,6 +75,7 @@ def main() -> None:
                     for n in range(CODES_PER_LOCK)
                 ]
             seed_seconds = time.perf_counter() - seed_start
+            _wait_until_programmed(client, LOCKS * CODES_PER_LOCK)
             target = devices[len(devices) // 2]
             some_code = ids[target][CODES_PER_LOCK // 2]
 

@@ -122,6 +122,7 @@ class Reconciler:
         result = PassResult()
         try:
             await self._observe()
+            await asyncio.sleep(0)  # each phase is a short slice: the API never waits long
             result.operations = await self._act()
             await self._lock_actions()
         except TransientDriverError as exc:
@@ -136,6 +137,7 @@ class Reconciler:
             if self._retry_soon:
                 self._failures = 1
                 result.failed = True
+        await asyncio.sleep(0)
         snapshot = self._sweep(delayed=result.failed)
         result.next_wake = self._next_boundary(snapshot)
         self.schedule(self.device_id, result.next_wake)
@@ -205,6 +207,7 @@ class Reconciler:
         with self.store.transaction() as conn:
             slot_health.close_expired_breakers(conn, self.device_id, now)
             snapshot = load(conn, self.device_id, now)
+        await asyncio.sleep(0)
         caps = self.driver.info.capabilities
         ops = plan(snapshot.wants, snapshot.views, caps.slots, frozenset(), now)
         count = 0
