@@ -7,13 +7,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from gateway.domain.models import CodeStatus
-from gateway.store.slots import Owner
+from gateway.store.slots import Owner, SlotRow
 
 
-@dataclass(frozen=True)
-class Want:
+class Want(NamedTuple):
     """A code the gateway manages on this lock, as the planner needs it."""
 
     access_code_id: str
@@ -26,15 +26,9 @@ class Want:
     owner: Owner = Owner.MANAGED
 
 
-@dataclass(frozen=True)
-class SlotView:
-    slot: int
-    owner: Owner
-    access_code_id: str | None
-    code: str | None  # what the lock last showed (None: empty, or masked)
-    masked: bool = False
-    pending: str | None = None  # "write" | "clear" while an operation is unconfirmed
-    suspended: bool = False  # the slot's breaker is open
+# A slot as the planner sees it: owner, what the lock last showed (code None: empty or masked),
+# an unconfirmed operation ("write" | "clear"), and whether its breaker is open.
+SlotView = SlotRow
 
 
 class OpKind(StrEnum):

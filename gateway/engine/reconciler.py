@@ -34,7 +34,7 @@ from gateway.engine import lock_events, outcomes, statuses
 from gateway.engine.lock_actions import run_lock_actions
 from gateway.engine.observe import observe
 from gateway.engine.plan import Op, OpKind, next_boundary, plan
-from gateway.engine.snapshot import LockSnapshot, load
+from gateway.engine.snapshot import LockSnapshot, load, refresh
 from gateway.store import access_codes, devices, slot_health, slots
 from gateway.store.db import Store
 
@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 BACKOFF_BASE = 2.0
 BACKOFF_MAX = 600.0
 DRIFT_CHECK_EVERY = timedelta(hours=6)
+QUIET = 0.025
+MAX_COALESCE = 0.25
 
 ERROR_FOR_REFUSAL: dict[type[PermanentDriverError], str] = {
     DuplicateCode: "duplicate_code_on_device",
@@ -114,11 +116,26 @@ class Reconciler:
             timeout = self.backoff_delay() if result.failed else DRIFT_CHECK_EVERY.total_seconds()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout)
+            await self._until_quiet()
+
+    async def _until_quiet(self) -> None:
+        """Coalesce a burst of changes into one pass: wait until the lock's declared state has
+        been still for QUIET seconds (at most MAX_COALESCE). Radio work takes far longer than
+        this, and a bulk import then costs one pass instead of one per call."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + MAX_COALESCE
+        while loop.time() < deadline:
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), min(QUIET, deadline - loop.time()))
+            except TimeoutError:
+                return
 
     async def reconcile_once(self) -> PassResult:
         self._wake.clear()
         self.passes += 1
         self._retry_soon = False
+        self._after_ops: LockSnapshot | None = None
         result = PassResult()
         try:
             await self._observe()
@@ -139,6 +156,7 @@ class Reconciler:
                 result.failed = True
         await asyncio.sleep(0)
         snapshot = self._sweep(delayed=result.failed)
+        self._after_ops = None  # not kept between passes: 50 idle locks hold no snapshots
         result.next_wake = self._next_boundary(snapshot)
         self.schedule(self.device_id, result.next_wake)
         return result
@@ -214,6 +232,10 @@ class Reconciler:
         for op in ops:
             count += await self._execute(op)
             await asyncio.sleep(0)  # let the API and other locks run between operations
+        codes = {op.access_code_id for op in ops if op.access_code_id is not None}
+        slot_numbers = {op.slot for op in ops if op.slot is not None}
+        self._after_ops = refresh(snapshot, self.store.conn, self.device_id, self.clock.now(),
+                                  codes, slot_numbers)  # fmt: skip
         return count
 
     async def _execute(self, op: Op) -> int:
@@ -308,7 +330,7 @@ class Reconciler:
     def _sweep(self, *, delayed: bool) -> LockSnapshot:
         now = self.clock.now()
         with self.store.transaction() as conn:
-            snapshot = load(conn, self.device_id, now)
+            snapshot = self._after_ops or load(conn, self.device_id, now)
             statuses.sweep(conn, self._device(), snapshot, now, delayed=delayed)
         return snapshot
 

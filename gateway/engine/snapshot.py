@@ -31,32 +31,47 @@ class LockSnapshot:
         return self._slot_by_code.get(access_code_id)
 
 
-def load(conn: sqlite3.Connection, device_id: str, now: datetime) -> LockSnapshot:
-    rows = {r.access_code_id: r for r in access_codes.plan_rows(conn, device_id, now)}
-    wants = [
+def _wants(rows: dict[str, CodeRow]) -> list[Want]:
+    return [
         Want(
-            access_code_id=r.access_code_id,
-            pin=r.code or "",
-            name=r.name,
-            starts_at=r.starts_at,
-            ends_at=r.ends_at,
-            deleting=r.deleting,
-            blocked=r.blocked,
-            owner=Owner.MANAGED if r.is_managed else Owner.UNMANAGED,
+            r.access_code_id,
+            r.code or "",
+            r.name,
+            r.starts_at,
+            r.ends_at,
+            r.deleting,
+            r.blocked,
+            Owner.MANAGED if r.is_managed else Owner.UNMANAGED,
         )
         for r in rows.values()
         if (r.is_managed and r.code is not None) or (not r.is_managed and r.deleting)
     ]
-    views = {
-        n: SlotView(
-            slot=n,
-            owner=row.owner,
-            access_code_id=row.access_code_id,
-            code=row.code,
-            masked=row.masked,
-            pending=row.pending,
-            suspended=row.suspended,
-        )
-        for n, row in slots.for_device(conn, device_id).items()
-    }
-    return LockSnapshot(rows=rows, wants=wants, views=views)
+
+
+def load(conn: sqlite3.Connection, device_id: str, now: datetime) -> LockSnapshot:
+    rows = {r.access_code_id: r for r in access_codes.plan_rows(conn, device_id, now)}
+    return LockSnapshot(rows=rows, wants=_wants(rows), views=slots.for_device(conn, device_id))
+
+
+def refresh(
+    snapshot: LockSnapshot,
+    conn: sqlite3.Connection,
+    device_id: str,
+    now: datetime,
+    access_code_ids: set[str],
+    slot_numbers: set[int],
+) -> LockSnapshot:
+    """The snapshot after a pass's operations, re-reading only the codes and slots they touched
+    (a pass on a lock with hundreds of codes then costs one full load, not two)."""
+    rows = dict(snapshot.rows)
+    for code_id in access_code_ids:
+        rows.pop(code_id, None)
+    rows.update(
+        (r.access_code_id, r)
+        for r in access_codes.plan_rows(conn, device_id, now, only=access_code_ids)
+    )
+    views = dict(snapshot.views)
+    for slot in slot_numbers:
+        views.pop(slot, None)
+    views.update(slots.for_device(conn, device_id, only=slot_numbers))
+    return LockSnapshot(rows=rows, wants=_wants(rows), views=views)

@@ -152,13 +152,18 @@ class CodeRow(NamedTuple):
     created_at: datetime
 
 
-def plan_rows(conn: sqlite3.Connection, device_id: str, now: datetime) -> list[CodeRow]:
+def plan_rows(
+    conn: sqlite3.Connection, device_id: str, now: datetime, only: set[str] | None = None
+) -> list[CodeRow]:
+    where, params = "device_id = ?", [iso(now), device_id]
+    if only is not None:
+        where += f" AND access_code_id IN ({', '.join('?' for _ in only)})"
+        params.extend(only)
     rows = _rows(
         conn,
         "SELECT access_code_id, code, name, starts_at, ends_at, is_managed, deleting, status, "
-        "warnings, blocked_until > ?, created_at FROM access_codes WHERE device_id = ? "
-        "ORDER BY seq",
-        (iso(now), device_id),
+        f"warnings, blocked_until > ?, created_at FROM access_codes WHERE {where} ORDER BY seq",
+        params,
     )
     return [
         CodeRow(

@@ -30,14 +30,20 @@ class SlotRow(NamedTuple):
 _OWNERS = {owner.value: owner for owner in Owner}
 
 
-def for_device(conn: sqlite3.Connection, device_id: str) -> dict[int, SlotRow]:
+def for_device(
+    conn: sqlite3.Connection, device_id: str, only: set[int] | None = None
+) -> dict[int, SlotRow]:
     """Every slot the gateway knows of on one lock (read on every reconcile pass: kept cheap)."""
+    where, params = "device_id = ?", [device_id]
+    if only is not None:
+        where += f" AND slot IN ({', '.join('?' for _ in only)})"
+        params.extend(str(n) for n in only)
     cursor = conn.cursor()
     cursor.row_factory = None
     rows = cursor.execute(
         "SELECT slot, owner, access_code_id, code, masked, name, pending, "
-        "suspended_until IS NOT NULL FROM slots WHERE device_id = ? ORDER BY slot",
-        (device_id,),
+        f"suspended_until IS NOT NULL FROM slots WHERE {where} ORDER BY slot",
+        params,
     ).fetchall()
     return {
         r[0]: SlotRow(r[0], _OWNERS[r[1]], r[2], r[3], bool(r[4]), r[5], r[6], bool(r[7]))
