@@ -8,10 +8,12 @@ Errors are typed so the reconciler can tell "try again later" from "this will ne
 from __future__ import annotations
 
 import abc
+import dataclasses
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 DIGITS = "0123456789"
 
@@ -45,6 +47,22 @@ class Capabilities:
     @property
     def slots(self) -> range:
         return range(self.first_slot, self.first_slot + self.slot_count)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Capabilities:
+        fields = dict(data)
+        rules = fields.pop("code_rules")
+        return cls(
+            code_rules=CodeRules(
+                lengths=tuple(rules["lengths"]),
+                alphabet=rules["alphabet"],
+                constraints=tuple(rules["constraints"]),
+            ),
+            **fields,
+        )
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ import aiohttp
 from drivers import base
 from drivers.base import (
     Capabilities,
-    CodeRules,
     LockDriver,
     LockEvent,
     LockInfo,
@@ -29,18 +28,6 @@ _ERRORS: dict[str, type[base.DriverError]] = {
 }  # fmt: skip
 
 
-def _capabilities(data: dict[str, Any]) -> Capabilities:
-    rules = data.pop("code_rules")
-    return Capabilities(
-        code_rules=CodeRules(
-            lengths=tuple(rules["lengths"]),
-            alphabet=rules["alphabet"],
-            constraints=tuple(rules["constraints"]),
-        ),
-        **data,
-    )
-
-
 class RemoteLock(LockDriver):
     def __init__(
         self, session: aiohttp.ClientSession, url: str, ref: str, name: str, caps: Capabilities
@@ -55,7 +42,13 @@ class RemoteLock(LockDriver):
         async with session.get(f"{url}/locks") as response:
             listed = await response.json()
         return [
-            cls(session, url, item["ref"], item["name"], _capabilities(item["capabilities"]))
+            cls(
+                session,
+                url,
+                item["ref"],
+                item["name"],
+                Capabilities.from_dict(item["capabilities"]),
+            )
             for item in listed
         ]
 

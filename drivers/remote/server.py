@@ -47,7 +47,7 @@ async def _call(action: Callable[[], Awaitable[Any]]) -> web.Response:
 async def list_locks(request: web.Request) -> web.Response:
     return web.json_response(
         [
-            {"ref": ref, "name": lock.name, "capabilities": dataclasses.asdict(lock.capabilities)}
+            {"ref": ref, "name": lock.name, "capabilities": lock.capabilities.to_dict()}
             for ref, lock in request.app[LOCKS].items()
         ]
     )

@@ -27,7 +27,7 @@ from gateway.domain.codegen import NoCodeAvailable, generate_code
 from gateway.domain.models import AccessCode, CodeStatus
 from gateway.errors import ApiError, invalid
 from gateway.service import lookup
-from gateway.service.access_codes import taken_pins
+from gateway.service.declaring import taken_pins
 from gateway.store import access_codes
 
 CLOUD_ONLY_FILTERS = (

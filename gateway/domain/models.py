@@ -5,6 +5,7 @@ No I/O here. The store persists these, the API serialises them, the engine plans
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -124,6 +125,17 @@ class ActionAttempt:
     access_code_id: str | None = None
     result: dict[str, Any] | None = None
     error: dict[str, str] | None = None
+
+    @classmethod
+    def pending(
+        cls,
+        action_type: ActionType,
+        now: datetime,
+        device_id: str,
+        access_code_id: str | None = None,
+    ) -> ActionAttempt:
+        return cls(str(uuid.uuid4()), action_type, ActionStatus.PENDING, now, device_id,
+                   access_code_id)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from datetime import datetime
 from drivers.base import SlotReading
 from gateway.domain.models import AccessCode, CodeStatus, Device
 from gateway.engine.issues import with_issue, without
-from gateway.service.access_codes import forget
+from gateway.service.forget import forget
 from gateway.service.journal import record
 from gateway.store import access_codes, slots
 from gateway.store.slots import Owner, SlotRow

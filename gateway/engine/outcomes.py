@@ -26,7 +26,7 @@ from gateway.engine.issues import (
     without,
 )
 from gateway.engine.plan import Op, OpKind
-from gateway.service.access_codes import forget
+from gateway.service.forget import forget
 from gateway.service.journal import record
 from gateway.store import access_codes, action_attempts, devices, slot_health, slots
 from gateway.store.slots import Owner

@@ -10,7 +10,7 @@ from gateway.domain.models import CodeStatus, Device
 from gateway.engine.issues import event_issue_lists, with_issue, without
 from gateway.engine.plan import is_active, is_expired, status_for
 from gateway.engine.snapshot import LockSnapshot
-from gateway.service.access_codes import forget
+from gateway.service.forget import forget
 from gateway.service.journal import record
 from gateway.store import access_codes
 from gateway.store.access_codes import CodeRow

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import replace
 
 from gateway.api.requests import GetDevice, ListDevices, LockAction, UpdateDevice
 from gateway.api.views import device_type
 from gateway.clock import Clock
-from gateway.domain.models import ActionAttempt, ActionStatus, ActionType, Device
+from gateway.domain.models import ActionAttempt, ActionType, Device
 from gateway.errors import InvalidInput, NotFound, invalid
 from gateway.service import lookup
 from gateway.service.access_codes import Waker
@@ -93,12 +92,8 @@ class Devices:
             device = lookup.device(conn, p.device_id)
             if not device.capabilities.can_lock:
                 raise invalid("device_id", "this device cannot be locked or unlocked remotely")
-            attempt = ActionAttempt(
-                action_attempt_id=str(uuid.uuid4()),
-                action_type=ActionType.LOCK_DOOR if lock else ActionType.UNLOCK_DOOR,
-                status=ActionStatus.PENDING,
-                created_at=now,
-                device_id=device.device_id,
+            attempt = ActionAttempt.pending(
+                ActionType.LOCK_DOOR if lock else ActionType.UNLOCK_DOOR, now, device.device_id
             )
             action_attempts.insert(conn, attempt)
         self.wake(device.device_id)

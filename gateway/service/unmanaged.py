@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-
 from gateway.api.requests import (
     ConvertUnmanagedAccessCode,
     GetAccessCode,
     UpdateUnmanagedAccessCode,
 )
 from gateway.clock import Clock
-from gateway.domain.models import AccessCode, ActionAttempt, ActionStatus, ActionType, CodeStatus
+from gateway.domain.models import AccessCode, ActionAttempt, ActionType, CodeStatus
 from gateway.errors import InvalidInput, NotFound, invalid
 from gateway.service import lookup
 from gateway.service.access_codes import Waker
@@ -89,13 +87,8 @@ class UnmanagedCodes:
             code.deleting = True
             code.status = CodeStatus.REMOVING
             access_codes.save(conn, code)
-            attempt = ActionAttempt(
-                action_attempt_id=str(uuid.uuid4()),
-                action_type=ActionType.DELETE_ACCESS_CODE,
-                status=ActionStatus.PENDING,
-                created_at=now,
-                device_id=code.device_id,
-                access_code_id=code.access_code_id,
+            attempt = ActionAttempt.pending(
+                ActionType.DELETE_ACCESS_CODE, now, code.device_id, code.access_code_id
             )
             action_attempts.insert(conn, attempt)
         self.wake(code.device_id)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from datetime import datetime
 from typing import Any
 
-from drivers.base import Capabilities, CodeRules
+from drivers.base import Capabilities
 from gateway.domain.models import Issue, Mutation
 from gateway.timefmt import parse_iso, to_iso
 
@@ -47,17 +46,8 @@ def mutations_from_json(text: str) -> list[Mutation]:
 
 
 def capabilities_to_json(capabilities: Capabilities) -> str:
-    return json.dumps(dataclasses.asdict(capabilities))
+    return json.dumps(capabilities.to_dict())
 
 
 def capabilities_from_json(text: str) -> Capabilities:
-    data = json.loads(text)
-    rules = data.pop("code_rules")
-    return Capabilities(
-        code_rules=CodeRules(
-            lengths=tuple(rules["lengths"]),
-            alphabet=rules["alphabet"],
-            constraints=tuple(rules["constraints"]),
-        ),
-        **data,
-    )
+    return Capabilities.from_dict(json.loads(text))
