@@ -33,7 +33,7 @@ from gateway.domain.models import (
 from gateway.domain.rules import (
     pin_problems,
 )
-from gateway.errors import ApiError, InvalidInput, NotFound, invalid
+from gateway.errors import ApiError, InvalidInput, invalid
 from gateway.service import lookup
 from gateway.service.code_update import updated_code
 from gateway.service.declaring import (
@@ -198,18 +198,10 @@ class AccessCodes:
     # -- read --------------------------------------------------------------------------------
 
     def get(self, p: GetAccessCode) -> AccessCode:
-        conn = self.store.conn
-        if p.access_code_id is not None:
-            return lookup.managed_code(conn, p.access_code_id, p.device_id)
-        if p.device_id is None or p.code is None:
-            raise InvalidInput(
-                {"access_code_id": ["Required (or give both device_id and code)"]},
-            )
-        lookup.device(conn, p.device_id)
-        found = access_codes.find_by_code(conn, p.device_id, p.code, managed=True)
-        if found is None:
-            raise NotFound("access_code", "No access code with that code on this device")
-        return found
+        return lookup.code_by_id_or_pin(
+            self.store.conn, managed=True, access_code_id=p.access_code_id,
+            device_id=p.device_id, pin=p.code,
+        )  # fmt: skip
 
     # -- update ------------------------------------------------------------------------------
 

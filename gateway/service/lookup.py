@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from gateway.domain.models import AccessCode, Device
-from gateway.errors import NotFound
+from gateway.errors import InvalidInput, NotFound
 from gateway.store import access_codes, devices
 
 
@@ -32,3 +32,31 @@ def unmanaged_code(conn: sqlite3.Connection, access_code_id: str) -> AccessCode:
             "access_code", f"No unmanaged access code with access_code_id {access_code_id}"
         )
     return code
+
+
+def code_by_id_or_pin(
+    conn: sqlite3.Connection,
+    *,
+    managed: bool,
+    access_code_id: str | None,
+    device_id: str | None,
+    pin: str | None,
+) -> AccessCode:
+    """`/access_codes/get` and `/unmanaged/get`: by id, or by device and code."""
+    kind = "access code" if managed else "unmanaged access code"
+    if access_code_id is not None:
+        code = access_codes.get(conn, access_code_id)
+        if (
+            code is None
+            or code.is_managed != managed
+            or (device_id and code.device_id != device_id)
+        ):
+            raise NotFound("access_code", f"No {kind} with access_code_id {access_code_id}")
+        return code
+    if device_id is None or pin is None:
+        raise InvalidInput({"access_code_id": ["Required (or give both device_id and code)"]})
+    device(conn, device_id)
+    found = access_codes.find_by_code(conn, device_id, pin, managed=managed)
+    if found is None:
+        raise NotFound("access_code", f"No {kind} with that code on this device")
+    return found

@@ -9,7 +9,7 @@ from gateway.api.requests import (
 )
 from gateway.clock import Clock
 from gateway.domain.models import AccessCode, ActionAttempt, ActionType, CodeStatus
-from gateway.errors import InvalidInput, NotFound, invalid
+from gateway.errors import invalid
 from gateway.service import lookup
 from gateway.service.access_codes import Waker
 from gateway.service.journal import record
@@ -25,19 +25,10 @@ class UnmanagedCodes:
         self.wake = wake
 
     def get(self, p: GetAccessCode) -> AccessCode:
-        conn = self.store.conn
-        if p.access_code_id is not None:
-            code = lookup.unmanaged_code(conn, p.access_code_id)
-            if p.device_id is not None and code.device_id != p.device_id:
-                raise NotFound("access_code")
-            return code
-        if p.device_id is None or p.code is None:
-            raise InvalidInput({"access_code_id": ["Required (or give both device_id and code)"]})
-        lookup.device(conn, p.device_id)
-        found = access_codes.find_by_code(conn, p.device_id, p.code, managed=False)
-        if found is None:
-            raise NotFound("access_code", "No unmanaged access code with that code on this device")
-        return found
+        return lookup.code_by_id_or_pin(
+            self.store.conn, managed=False, access_code_id=p.access_code_id,
+            device_id=p.device_id, pin=p.code,
+        )  # fmt: skip
 
     def convert_to_managed(self, p: ConvertUnmanagedAccessCode) -> None:
         """Adopt a code found on the lock: it stays in its slot, now declared and kept by us."""
