@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from gateway.api.requests import CreateMultipleAccessCodes
 from gateway.domain.models import CodeStatus
 from gateway.store import slots
 from tests.support.harness import Harness
@@ -197,3 +198,19 @@ async def test_a_clear_the_lock_does_not_take_is_retried_then_reported_without_h
     await hub.settle(device_id)
     assert lock.codes() == {}
     assert hub.code(code.access_code_id) is None
+
+
+async def test_one_unreachable_lock_never_holds_up_another(hub: Harness) -> None:
+    front_id, front = hub.add_lock(ref="front")
+    back_id, back = hub.add_lock(ref="back")
+    front.faults.offline = True
+    shared = hub.services.access_codes.create_multiple(
+        CreateMultipleAccessCodes(device_ids=[front_id, back_id], code="7419")
+    )
+    await hub.settle(front_id)
+    await hub.settle(back_id)
+    assert list(back.codes().values()) == ["7419"]
+    assert front.codes() == {}
+    by_device = {c.device_id: hub.code(c.access_code_id) for c in shared}
+    assert by_device[back_id].status is CodeStatus.SET  # type: ignore[union-attr]
+    assert by_device[front_id].status is CodeStatus.SETTING  # type: ignore[union-attr]
