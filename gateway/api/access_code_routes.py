@@ -27,6 +27,7 @@ from gateway.domain.codegen import NoCodeAvailable, generate_code
 from gateway.domain.models import AccessCode, CodeStatus
 from gateway.errors import ApiError, invalid
 from gateway.service import lookup
+from gateway.service.backup_pool import available
 from gateway.service.declaring import taken_pins
 from gateway.store import access_codes
 
@@ -40,7 +41,16 @@ CLOUD_ONLY_FILTERS = (
 
 
 def _code(request: web.Request, code: AccessCode) -> dict[str, object]:
-    return views.access_code(code, services(request).store.workspace_id)
+    return _codes(request, [code])[0]
+
+
+def _codes(request: web.Request, codes: list[AccessCode]) -> list[dict[str, object]]:
+    svc = services(request)
+    backups = available(svc.store.conn, codes)
+    return [
+        views.access_code(c, svc.store.workspace_id, backup_available=c.access_code_id in backups)
+        for c in codes
+    ]
 
 
 async def create(request: web.Request) -> web.Response:
@@ -52,7 +62,7 @@ async def create(request: web.Request) -> web.Response:
 async def create_multiple(request: web.Request) -> web.Response:
     p = await parse(request, CreateMultipleAccessCodes)
     created = services(request).access_codes.create_multiple(p)
-    return ok(access_codes=[_code(request, c) for c in created])
+    return ok(access_codes=_codes(request, created))
 
 
 async def get(request: web.Request) -> web.Response:
@@ -77,9 +87,7 @@ async def list_codes(request: web.Request) -> web.Response:
         after_seq=decode_cursor(p.page_cursor),
         limit=p.limit or DEFAULT_LIMIT,
     )
-    return ok(
-        access_codes=[_code(request, c) for c in codes], pagination=pagination(request, next_seq)
-    )
+    return ok(access_codes=_codes(request, codes), pagination=pagination(request, next_seq))
 
 
 async def update(request: web.Request) -> web.Response:
@@ -98,7 +106,7 @@ async def generate(request: web.Request) -> web.Response:
     p = await parse(request, GenerateCode)
     conn = services(request).store.conn
     device = lookup.device(conn, p.device_id)
-    taken = taken_pins(conn, access_codes.pin_uses(conn, device.device_id), device.device_id)
+    taken = taken_pins(access_codes.pin_uses(conn, device.device_id))
     try:
         pin = generate_code(device.capabilities.code_rules, taken)
     except NoCodeAvailable as exc:
@@ -117,10 +125,11 @@ async def generate(request: web.Request) -> web.Response:
 
 async def pull_backup(request: web.Request) -> web.Response:
     p = await parse(request, PullBackupAccessCode)
-    lookup.managed_code(services(request).store.conn, p.access_code_id)
-    raise ApiError(
-        "backup_access_code_pool_not_available",
-        "The backup access code pool is not available on this gateway yet",
+    original, backup = services(request).backup_pool.pull(p.access_code_id)
+    workspace_id = services(request).store.workspace_id
+    return ok(
+        access_code=views.access_code(original, workspace_id, backup_available=True),
+        backup_access_code=views.access_code(backup, workspace_id),
     )
 
 

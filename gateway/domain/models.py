@@ -28,6 +28,10 @@ PERMANENT_CODE_ERRORS = frozenset(
 )
 
 
+POOL = "pool"
+PULLED = "pulled"
+
+
 class ActionStatus(StrEnum):
     PENDING = "pending"
     SUCCESS = "success"
@@ -75,6 +79,8 @@ class AccessCode:
     appearance_name: str | None = None
     # The user asked for this code to go; it disappears once the lock no longer holds it.
     deleting: bool = False
+    # Backup pool: "pool" while it waits in the pool (secret), "pulled" once handed out.
+    pool_state: str | None = None
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
     pending_mutations: list[Mutation] = field(default_factory=list)
@@ -82,6 +88,10 @@ class AccessCode:
     @property
     def type(self) -> str:
         return "time_bound" if self.ends_at is not None else "ongoing"
+
+    @property
+    def in_pool(self) -> bool:
+        return self.pool_state == POOL
 
 
 @dataclass

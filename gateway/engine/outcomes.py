@@ -88,8 +88,9 @@ def confirm_write(
     )
     access_codes.save(conn, code)
     access_codes.block(conn, code.access_code_id, None)
-    record(conn, "access_code.set_on_device", now, device_id=device.device_id,
-           access_code_id=code.access_code_id, code=code.code)  # fmt: skip
+    if not code.in_pool:  # pool codes are secrets: no events
+        record(conn, "access_code.set_on_device", now, device_id=device.device_id,
+               access_code_id=code.access_code_id, code=code.code)  # fmt: skip
     _resolve_attempts(conn, code, workspace_id)
 
 
@@ -153,8 +154,9 @@ def write_failed(
     code = code_error(code, error, message, now)
     access_codes.save(conn, code)
     access_codes.block(conn, code.access_code_id, now + PERMANENT_RETRY)
-    record(conn, "access_code.failed_to_set_on_device", now, device_id=device.device_id,
-           access_code_id=code.access_code_id, **event_issue_lists(device, code))  # fmt: skip
+    if not code.in_pool:
+        record(conn, "access_code.failed_to_set_on_device", now, device_id=device.device_id,
+               access_code_id=code.access_code_id, **event_issue_lists(device, code))  # fmt: skip
     _resolve_attempts(conn, code, workspace_id, error=error)
 
 
@@ -176,8 +178,9 @@ def confirm_clear(
         record(conn, "access_code.unmanaged.removed", now, device_id=device.device_id,
                access_code_id=code.access_code_id)  # fmt: skip
         return
-    record(conn, "access_code.removed_from_device", now, device_id=device.device_id,
-           access_code_id=code.access_code_id)  # fmt: skip
+    if not code.in_pool:
+        record(conn, "access_code.removed_from_device", now, device_id=device.device_id,
+               access_code_id=code.access_code_id)  # fmt: skip
     if code.deleting or (code.ends_at is not None and code.ends_at <= now):
         if not slots.holds_code(conn, code.access_code_id):
             forget(conn, code, now)

@@ -69,11 +69,12 @@ def plan(
     wants: Iterable[Want],
     slots: Mapping[int, SlotView],
     slot_range: range,
-    reserved: frozenset[int],
+    pool_size: int,
     now: datetime,
 ) -> list[Op]:
     """Clears first (so a PIN that moves or is reused is never rejected as a duplicate), then
-    writes. A code already in a slot stays in that slot."""
+    writes. A code already in a slot stays in that slot. The top `pool_size` slots are kept for
+    the backup pool: guests' codes take the lowest free slots, pool codes the highest."""
     by_id = {w.access_code_id: w for w in wants}
     active = {i for i, w in by_id.items() if is_active(w, now)}
     clears: list[Op] = []
@@ -91,10 +92,14 @@ def plan(
             not view.suspended
         ):
             clears.append(Op(OpKind.CLEAR, code_id, slot))
-    occupied = set(slots) | reserved
-    free = (s for s in slot_range if s not in occupied)
+    free = _FreeSlots(slot_range, set(slots), pool_size)
     writes: list[Op] = []
-    for code_id in sorted(active, key=lambda i: (by_id[i].starts_at is not None, i)):
+    # Guests' codes first, then the pool; within each, ongoing codes before time-bound ones.
+    order = sorted(
+        active,
+        key=lambda i: (by_id[i].owner is Owner.POOL, by_id[i].starts_at is not None, i),
+    )
+    for code_id in order:
         want = by_id[code_id]
         current = placed.get(code_id)
         if current is not None and _holds(slots[current], want.pin):
@@ -110,12 +115,26 @@ def plan(
             if not slots[current].suspended:
                 writes.append(Op(OpKind.WRITE, code_id, current, want.pin, want.name))
             continue
-        free_slot = next(free, None)
+        free_slot = free.take(for_pool=want.owner is Owner.POOL)
         if free_slot is None:
             writes.append(Op(OpKind.NO_SPACE, code_id))
             continue
         writes.append(Op(OpKind.WRITE, code_id, free_slot, want.pin, want.name))
     return clears + writes
+
+
+class _FreeSlots:
+    def __init__(self, slot_range: range, occupied: set[int], pool_size: int) -> None:
+        self._free = [s for s in slot_range if s not in occupied]
+        self._reserved = set(list(slot_range)[-pool_size:]) if pool_size else set()
+
+    def take(self, *, for_pool: bool) -> int | None:
+        if for_pool:
+            return self._free.pop() if self._free else None
+        for index, slot in enumerate(self._free):
+            if slot not in self._reserved:
+                return self._free.pop(index)
+        return None
 
 
 def status_for(want: Want, slot: SlotView | None, now: datetime) -> CodeStatus:

@@ -30,7 +30,7 @@ from drivers.base import (
 )
 from gateway.clock import Clock
 from gateway.domain.models import Device
-from gateway.engine import lock_events, outcomes, statuses
+from gateway.engine import lock_events, outcomes, pool, statuses
 from gateway.engine.lock_actions import run_lock_actions
 from gateway.engine.observe import observe
 from gateway.engine.plan import Op, OpKind, next_boundary, plan
@@ -86,6 +86,10 @@ class Reconciler:
     def on_lock_event(self, event: LockEvent) -> None:
         if event.kind is LockEventKind.SLOT_CHANGED and event.slot is not None:
             self._dirty_slots.add(event.slot)
+            # Behind masked read-back the report is the only evidence of the change: keep it
+            # in the store, so a restart before the next pass still puts our code back.
+            with self.store.transaction() as conn:
+                slots.forget_masked_value(conn, self.device_id, event.slot)
         elif event.kind is LockEventKind.ONLINE:
             self._needs_full_read = True
             self._failures = 0
@@ -224,10 +228,13 @@ class Reconciler:
         now = self.clock.now()
         with self.store.transaction() as conn:
             slot_health.close_expired_breakers(conn, self.device_id, now)
+            device = self._device()
+            pool.refill(conn, device, now)
             snapshot = load(conn, self.device_id, now)
         await asyncio.sleep(0)
         caps = self.driver.info.capabilities
-        ops = plan(snapshot.wants, snapshot.views, caps.slots, frozenset(), now)
+        pool_size = pool.pool_size_in_use(device)
+        ops = plan(snapshot.wants, snapshot.views, caps.slots, pool_size, now)
         count = 0
         for op in ops:
             count += await self._execute(op)
@@ -332,6 +339,7 @@ class Reconciler:
         with self.store.transaction() as conn:
             snapshot = self._after_ops or load(conn, self.device_id, now)
             statuses.sweep(conn, self._device(), snapshot, now, delayed=delayed)
+            pool.mark_health(conn, self._device(), now)
         return snapshot
 
     def _next_boundary(self, snapshot: LockSnapshot) -> datetime | None:

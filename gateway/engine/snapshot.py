@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
+from gateway.domain.models import POOL
 from gateway.engine.plan import SlotView, Want
 from gateway.store import access_codes, slots
 from gateway.store.access_codes import CodeRow
@@ -31,6 +32,12 @@ class LockSnapshot:
         return self._slot_by_code.get(access_code_id)
 
 
+def _owner(row: CodeRow) -> Owner:
+    if row.pool_state == POOL:
+        return Owner.POOL
+    return Owner.MANAGED if row.is_managed else Owner.UNMANAGED
+
+
 def _wants(rows: dict[str, CodeRow]) -> list[Want]:
     return [
         Want(
@@ -41,7 +48,7 @@ def _wants(rows: dict[str, CodeRow]) -> list[Want]:
             r.ends_at,
             r.deleting,
             r.blocked,
-            Owner.MANAGED if r.is_managed else Owner.UNMANAGED,
+            _owner(r),
         )
         for r in rows.values()
         if (r.is_managed and r.code is not None) or (not r.is_managed and r.deleting)

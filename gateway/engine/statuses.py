@@ -6,7 +6,7 @@ import sqlite3
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from gateway.domain.models import CodeStatus, Device
+from gateway.domain.models import POOL, CodeStatus, Device
 from gateway.engine.issues import event_issue_lists, with_issue, without
 from gateway.engine.plan import is_active, is_expired, status_for
 from gateway.engine.snapshot import LockSnapshot
@@ -73,7 +73,10 @@ def sweep(
             and (now - since >= LATE_AFTER)
         )
         needs_delay_warning = (
-            (delayed or overdue) and late is not None and late not in row.warning_codes
+            (delayed or overdue)
+            and late is not None
+            and late not in row.warning_codes
+            and row.pool_state != POOL
         )
         stale_delay = (
             status is CodeStatus.SET and bool(row.warning_codes & DELAY_EVENTS.keys())

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 from gateway.api.requests import (
@@ -48,7 +49,7 @@ from gateway.service.declaring import (
 )
 from gateway.service.forget import forget
 from gateway.service.journal import record
-from gateway.store import access_codes, action_attempts, slots
+from gateway.store import access_codes, action_attempts, devices, slots
 from gateway.store.db import Store
 
 Waker = Callable[[str], None]
@@ -108,9 +109,7 @@ class AccessCodes:
         first = device_list[0]
         taken: set[str] = set()
         for device in device_list:
-            taken |= taken_pins(
-                conn, access_codes.pin_uses(conn, device.device_id), device.device_id
-            )
+            taken |= taken_pins(access_codes.pin_uses(conn, device.device_id))
         for _ in range(50):
             candidate = generate_for(first, taken, p.preferred_code_length)
             if all(not pin_problems(candidate, d.capabilities) for d in device_list):
@@ -160,9 +159,7 @@ class AccessCodes:
         codes = access_codes.pin_uses(conn, device.device_id)
         window = (p.starts_at, p.ends_at)
         if pin is None:
-            pin = generate_for(
-                device, taken_pins(conn, codes, device.device_id), p.preferred_code_length
-            )
+            pin = generate_for(device, taken_pins(codes), p.preferred_code_length)
         else:
             pin = checked_pin(conn, device, codes, pin, window, field=field)
         return AccessCode(
@@ -182,6 +179,8 @@ class AccessCodes:
 
     def _declare(self, conn: sqlite3.Connection, code: AccessCode, now: datetime) -> ActionAttempt:
         access_codes.insert(conn, code)
+        if code.use_backup_access_code_pool:
+            activate_pool(conn, code.device_id)
         attempt = ActionAttempt.pending(
             ActionType.CREATE_ACCESS_CODE, now, code.device_id, code.access_code_id
         )
@@ -230,6 +229,10 @@ class AccessCodes:
                 new.errors = [e for e in new.errors if e.code not in PERMANENT_CODE_ERRORS]
                 access_codes.block(conn, new.access_code_id, None)
             access_codes.save(conn, new)
+            if new.use_backup_access_code_pool:
+                activate_pool(conn, new.device_id)
+            if new.ends_at != old.ends_at and new.ends_at is not None:
+                follow_original(conn, new)
             if new != old:
                 record(
                     conn,
@@ -250,6 +253,9 @@ class AccessCodes:
             attempt = ActionAttempt.pending(
                 ActionType.DELETE_ACCESS_CODE, now, code.device_id, code.access_code_id
             )
+            if code.pulled_backup_access_code_id is not None:
+                # The backup was handed out for this stay: it goes with it.
+                retire_backup(conn, code.pulled_backup_access_code_id, now)
             if not slots.holds_code(conn, code.access_code_id):
                 # Never reached the lock: nothing to clear, so it is gone at once.
                 attempt.status = ActionStatus.SUCCESS
@@ -267,3 +273,29 @@ class AccessCodes:
                     access_codes.save(conn, code)
         self.wake(code.device_id)
         return attempt
+
+
+def activate_pool(conn: sqlite3.Connection, device_id: str) -> None:
+    """The first code that asks for the pool turns it on for its lock, for good."""
+    device = lookup.device(conn, device_id)
+    if not device.backup_access_code_pool_enabled:
+        devices.save(conn, replace(device, backup_access_code_pool_enabled=True))
+
+
+def follow_original(conn: sqlite3.Connection, original: AccessCode) -> None:
+    """A pulled backup ends when the stay it was handed out for ends."""
+    if original.pulled_backup_access_code_id is None:
+        return
+    backup = access_codes.get(conn, original.pulled_backup_access_code_id)
+    if backup is not None and not backup.deleting:
+        access_codes.save(conn, replace(backup, ends_at=original.ends_at))
+
+
+def retire_backup(conn: sqlite3.Connection, access_code_id: str, now: datetime) -> None:
+    backup = access_codes.get(conn, access_code_id)
+    if backup is None or backup.deleting:
+        return
+    if slots.holds_code(conn, access_code_id):
+        access_codes.save(conn, replace(backup, deleting=True, status=CodeStatus.REMOVING))
+    else:
+        forget(conn, backup, now)

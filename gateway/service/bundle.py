@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from gateway.clock import Clock
 from gateway.service.access_codes import AccessCodes, Waker
+from gateway.service.backup_pool import BackupPool
 from gateway.service.devices import Devices
 from gateway.service.unmanaged import UnmanagedCodes
 from gateway.store.db import Store
@@ -18,6 +19,7 @@ class Services:
     access_codes: AccessCodes
     unmanaged: UnmanagedCodes
     devices: Devices
+    backup_pool: BackupPool
 
     @classmethod
     def build(cls, store: Store, clock: Clock, wake: Waker) -> Services:
@@ -27,4 +29,5 @@ class Services:
             access_codes=AccessCodes(store, clock, wake),
             unmanaged=UnmanagedCodes(store, clock, wake),
             devices=Devices(store, clock, wake),
+            backup_pool=BackupPool(store, clock, wake),
         )

@@ -11,7 +11,6 @@ from gateway.domain.codegen import NoCodeAvailable, generate_code
 from gateway.domain.models import CodeStatus, Device, Mutation
 from gateway.domain.rules import HoldsPin, PinUse, conflicting_code, pin_problems, window_problems
 from gateway.errors import ApiError, InvalidInput, invalid
-from gateway.store.pool import pool_pins
 from gateway.timefmt import to_iso
 
 
@@ -36,10 +35,10 @@ def check_window(starts_at: datetime | None, ends_at: datetime | None, now: date
         raise InvalidInput({field: [message] for field, message in problems.items()})
 
 
-def taken_pins(conn: sqlite3.Connection, uses: Sequence[HoldsPin], device_id: str) -> set[str]:
-    """PINs a new code on this lock must not use: its codes (unless leaving) and its pool."""
-    pins = {c.code for c in uses if c.code is not None and not c.deleting}
-    return pins | pool_pins(conn, device_id)
+def taken_pins(uses: Sequence[HoldsPin]) -> set[str]:
+    """PINs a new code on this lock must not use: its codes, pool codes included (unless
+    leaving)."""
+    return {c.code for c in uses if c.code is not None and not c.deleting}
 
 
 def initial_status(starts_at: datetime | None, now: datetime) -> CodeStatus:
@@ -82,6 +81,6 @@ def checked_pin(
     if problems:
         raise InvalidInput({field: [f"{p} on this lock" for p in problems]})
     clash = conflicting_code(pin, window, codes, ignore=ignore)
-    if clash is not None or pin in pool_pins(conn, device.device_id):
+    if clash is not None:
         raise invalid(field, "is already in use on this device")
     return pin

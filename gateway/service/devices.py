@@ -11,7 +11,7 @@ from gateway.domain.models import ActionAttempt, ActionType, Device
 from gateway.errors import InvalidInput, NotFound, invalid
 from gateway.service import lookup
 from gateway.service.access_codes import Waker
-from gateway.store import action_attempts, devices
+from gateway.store import action_attempts, devices, pool
 from gateway.store.db import Store
 
 CLOUD_ONLY_FILTERS = (
@@ -68,23 +68,32 @@ class Devices:
                 raise invalid(field, "is not supported by the local gateway")
         with self.store.transaction() as conn:
             device = lookup.device(conn, p.device_id)
-            if p.is_managed is False:
-                raise invalid("is_managed", "unmanaging a device is not supported yet")
             if (
                 p.backup_access_code_pool_enabled is False
                 and device.backup_access_code_pool_enabled
+                and p.is_managed is not False
             ):
                 raise invalid(
                     "backup_access_code_pool_enabled",
                     "the backup code pool cannot be turned off while the device is managed",
                 )
-            if p.backup_access_code_pool_enabled:
-                raise invalid(
-                    "backup_access_code_pool_enabled",
-                    "activate the pool by creating a code with use_backup_access_code_pool",
-                )
             updated = device if p.name is None else replace(device, nickname=p.name or None)
+            if p.backup_access_code_pool_enabled:
+                if device.capabilities.slot_count < device.pool_size + 1:
+                    raise invalid(
+                        "backup_access_code_pool_enabled",
+                        "this device does not support a backup code pool",
+                    )
+                updated = replace(updated, backup_access_code_pool_enabled=True)
+            if p.is_managed is False and device.is_managed:
+                # Unmanaging a lock takes its backup codes off it; codes declared on it stay
+                # declared (delete them to remove them).
+                updated = replace(updated, is_managed=False, backup_access_code_pool_enabled=False)
+                pool.retire_unpulled(conn, device.device_id)
+            elif p.is_managed is True:
+                updated = replace(updated, is_managed=True)
             devices.save(conn, updated)
+        self.wake(p.device_id)
 
     def lock_action(self, p: LockAction, *, lock: bool) -> ActionAttempt:
         now = self.clock.now()

@@ -22,6 +22,8 @@ def forget(conn: sqlite3.Connection, code: AccessCode, now: datetime) -> None:
                 error={"type": "access_code_deleted", "message": "The access code was deleted"},
             )
     access_codes.delete(conn, code.access_code_id)
+    if code.in_pool:
+        return  # pool codes are secrets: no events
     record(
         conn,
         "access_code.deleted",

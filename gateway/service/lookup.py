@@ -20,7 +20,12 @@ def managed_code(
     conn: sqlite3.Connection, access_code_id: str, device_id: str | None = None
 ) -> AccessCode:
     code = access_codes.get(conn, access_code_id)
-    if code is None or not code.is_managed or (device_id and code.device_id != device_id):
+    if (
+        code is None
+        or not code.is_managed
+        or code.in_pool
+        or (device_id is not None and code.device_id != device_id)
+    ):
         raise NotFound("access_code", f"No access code with access_code_id {access_code_id}")
     return code
 

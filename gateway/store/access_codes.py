@@ -22,7 +22,7 @@ COLUMNS = (
     "access_code_id, device_id, name, code, created_at, status, starts_at, ends_at, "
     "common_code_key, is_managed, is_external_modification_allowed, use_backup_access_code_pool, "
     "prefer_native_scheduling, is_backup, pulled_backup_access_code_id, is_scheduled_on_device, "
-    "appearance_name, deleting, errors, warnings, pending_mutations"
+    "appearance_name, deleting, errors, warnings, pending_mutations, pool_state"
 )
 _PLACEHOLDERS = ", ".join("?" for _ in COLUMNS.split(","))
 
@@ -53,6 +53,7 @@ def _from_row(row: tuple[Any, ...]) -> AccessCode:
         errors=issues_from_json(row[18]),
         warnings=issues_from_json(row[19]),
         pending_mutations=mutations_from_json(row[20]),
+        pool_state=row[21],
     )
 
 
@@ -85,6 +86,7 @@ def _values(code: AccessCode) -> tuple[object, ...]:
         issues_to_json(code.errors),
         issues_to_json(code.warnings),
         issues_to_json(code.pending_mutations),
+        code.pool_state,
     )
 
 
@@ -119,7 +121,7 @@ def find_by_code(
     rows = _rows(
         conn,
         f"SELECT {COLUMNS} FROM access_codes WHERE device_id = ? AND code = ? AND is_managed = ? "
-        "AND is_backup = 0 ORDER BY seq LIMIT 1",
+        "AND pool_state IS NOT 'pool' ORDER BY seq LIMIT 1",
         (device_id, code, int(managed)),
     )
     return _from_row(rows[0]) if rows else None
@@ -150,6 +152,7 @@ class CodeRow(NamedTuple):
     warning_codes: frozenset[str]
     blocked: bool
     created_at: datetime
+    pool_state: str | None
 
 
 def plan_rows(
@@ -162,7 +165,8 @@ def plan_rows(
     rows = _rows(
         conn,
         "SELECT access_code_id, code, name, starts_at, ends_at, is_managed, deleting, status, "
-        f"warnings, blocked_until > ?, created_at FROM access_codes WHERE {where} ORDER BY seq",
+        f"warnings, blocked_until > ?, created_at, pool_state FROM access_codes WHERE {where} "
+        "ORDER BY seq",
         params,
     )
     return [
@@ -172,6 +176,7 @@ def plan_rows(
             frozenset() if r[8] == "[]" else frozenset(i.code for i in issues_from_json(r[8])),
             bool(r[9]),
             parse_iso(r[10]),
+            r[11],
         )
         for r in rows
     ]  # fmt: skip
@@ -204,8 +209,9 @@ def page(
     after_seq: int = 0,
     limit: int,
 ) -> tuple[list[AccessCode], int | None]:
-    """One page of ordinary (non-backup) codes in creation order; returns the next cursor seq."""
-    clauses = ["is_managed = ?", "is_backup = 0", "seq > ?"]
+    """One page of codes in creation order (pool codes are secret: never listed); returns the
+    next cursor seq."""
+    clauses = ["is_managed = ?", "pool_state IS NOT 'pool'", "seq > ?"]
     params: list[object] = [int(managed), after_seq]
     if device_ids is not None:
         clauses.append(f"device_id IN ({', '.join('?' for _ in device_ids)})")

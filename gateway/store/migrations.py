@@ -117,4 +117,10 @@ MIGRATIONS: list[str] = [
     ALTER TABLE slots ADD COLUMN suspended_until TEXT;
     ALTER TABLE access_codes ADD COLUMN blocked_until TEXT;  -- permanent failure: no retry loop
     """,
+    # 3: backup pool codes are access codes (pool_state 'pool' until pulled, then 'pulled')
+    """
+    ALTER TABLE access_codes ADD COLUMN pool_state TEXT;
+    DROP TABLE pool_codes;
+    CREATE INDEX access_codes_pool ON access_codes (device_id, pool_state);
+    """,
 ]

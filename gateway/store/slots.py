@@ -88,3 +88,12 @@ def set_owner(conn: sqlite3.Connection, access_code_id: str, owner: Owner) -> No
 
 def free(conn: sqlite3.Connection, device_id: str, slot: int) -> None:
     conn.execute("DELETE FROM slots WHERE device_id = ? AND slot = ?", (device_id, slot))
+
+
+def forget_masked_value(conn: sqlite3.Connection, device_id: str, slot: int) -> None:
+    """A masked slot of ours was reported changed: what it holds is no longer known."""
+    conn.execute(
+        "UPDATE slots SET code = NULL WHERE device_id = ? AND slot = ? AND masked = 1 "
+        "AND owner = 'managed'",
+        (device_id, slot),
+    )

@@ -91,8 +91,9 @@ class GatewayMachine(RuleBasedStateMachine):
         pin=st.sampled_from(PINS),
         window=st.sampled_from(["ongoing", "now", "later"]),
         hours=st.integers(1, 6),
+        pool=st.booleans(),
     )
-    def create(self, ref: str, pin: str, window: str, hours: int):  # type: ignore[no-untyped-def]
+    def create(self, ref: str, pin: str, window: str, hours: int, pool: bool):  # type: ignore[no-untyped-def]
         now = self.clock.now()
         times: dict[str, datetime] = {}
         if window == "now":
@@ -106,7 +107,9 @@ class GatewayMachine(RuleBasedStateMachine):
                 "ends_at": now + timedelta(hours=hours + 1),
             }
         try:
-            code = self.hub.create(self.device_ids[ref], code=pin, **times)
+            code = self.hub.create(
+                self.device_ids[ref], code=pin, use_backup_access_code_pool=pool, **times
+            )
         except ApiError:
             return multiple()
         self.declared[code.access_code_id] = Declared(
@@ -118,6 +121,11 @@ class GatewayMachine(RuleBasedStateMachine):
     def change_pin(self, access_code_id: str, pin: str) -> None:
         with contextlib.suppress(ApiError):
             self.hub.update(access_code_id, code=pin)
+
+    @rule(access_code_id=codes)
+    def pull_backup(self, access_code_id: str) -> None:
+        with contextlib.suppress(ApiError):
+            self.hub.services.backup_pool.pull(access_code_id)
 
     @rule(access_code_id=consumes(codes))
     def delete(self, access_code_id: str) -> None:
