@@ -6,7 +6,7 @@ import asyncio
 import logging
 from dataclasses import replace
 
-from gateway.engine.issues import has, with_issue, without
+from gateway.domain.issues import has, with_issue, without
 from gateway.store import devices
 from gateway.store.db import Store
 from gateway.trusted_clock import TrustedClock

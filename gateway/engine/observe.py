@@ -15,8 +15,8 @@ from dataclasses import replace
 from datetime import datetime
 
 from drivers.base import SlotReading
+from gateway.domain.issues import with_issue, without
 from gateway.domain.models import AccessCode, CodeStatus, Device
-from gateway.engine.issues import with_issue, without
 from gateway.service.forget import forget
 from gateway.service.journal import record
 from gateway.store import access_codes, slots

@@ -11,19 +11,19 @@ from datetime import datetime, timedelta
 
 from drivers.base import SlotReading
 from gateway.api import views
+from gateway.domain.issues import (
+    code_error,
+    event_issue_lists,
+    has,
+    with_issue,
+    without,
+)
 from gateway.domain.models import (
     PERMANENT_CODE_ERRORS,
     AccessCode,
     ActionType,
     CodeStatus,
     Device,
-)
-from gateway.engine.issues import (
-    code_error,
-    event_issue_lists,
-    has,
-    with_issue,
-    without,
 )
 from gateway.engine.plan import Op, OpKind
 from gateway.service.forget import forget

@@ -6,8 +6,8 @@ import sqlite3
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from gateway.domain.issues import event_issue_lists, with_issue, without
 from gateway.domain.models import POOL, CodeStatus, Device
-from gateway.engine.issues import event_issue_lists, with_issue, without
 from gateway.engine.plan import is_active, is_expired, status_for
 from gateway.engine.snapshot import LockSnapshot
 from gateway.service.forget import forget

@@ -49,6 +49,7 @@ from gateway.service.declaring import (
 )
 from gateway.service.forget import forget
 from gateway.service.journal import record
+from gateway.service.pool_health import mark_health
 from gateway.store import access_codes, action_attempts, devices, slots
 from gateway.store.db import Store
 
@@ -180,7 +181,7 @@ class AccessCodes:
     def _declare(self, conn: sqlite3.Connection, code: AccessCode, now: datetime) -> ActionAttempt:
         access_codes.insert(conn, code)
         if code.use_backup_access_code_pool:
-            activate_pool(conn, code.device_id)
+            activate_pool(conn, code.device_id, now)
         attempt = ActionAttempt.pending(
             ActionType.CREATE_ACCESS_CODE, now, code.device_id, code.access_code_id
         )
@@ -230,7 +231,7 @@ class AccessCodes:
                 access_codes.block(conn, new.access_code_id, None)
             access_codes.save(conn, new)
             if new.use_backup_access_code_pool:
-                activate_pool(conn, new.device_id)
+                activate_pool(conn, new.device_id, now)
             if new.ends_at != old.ends_at and new.ends_at is not None:
                 follow_original(conn, new)
             if new != old:
@@ -275,11 +276,12 @@ class AccessCodes:
         return attempt
 
 
-def activate_pool(conn: sqlite3.Connection, device_id: str) -> None:
+def activate_pool(conn: sqlite3.Connection, device_id: str, now: datetime) -> None:
     """The first code that asks for the pool turns it on for its lock, for good."""
     device = lookup.device(conn, device_id)
     if not device.backup_access_code_pool_enabled:
         devices.save(conn, replace(device, backup_access_code_pool_enabled=True))
+        mark_health(conn, lookup.device(conn, device_id), now)
 
 
 def follow_original(conn: sqlite3.Connection, original: AccessCode) -> None:

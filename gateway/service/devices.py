@@ -9,7 +9,7 @@ from gateway.api.views import device_type
 from gateway.clock import Clock
 from gateway.domain.models import ActionAttempt, ActionType, Device
 from gateway.errors import InvalidInput, NotFound, invalid
-from gateway.service import lookup
+from gateway.service import lookup, pool_health
 from gateway.service.access_codes import Waker
 from gateway.store import action_attempts, devices, pool
 from gateway.store.db import Store
@@ -66,6 +66,7 @@ class Devices:
         for field in ("custom_metadata", "properties"):
             if getattr(p, field) is not None:
                 raise invalid(field, "is not supported by the local gateway")
+        now = self.clock.now()
         with self.store.transaction() as conn:
             device = lookup.device(conn, p.device_id)
             if (
@@ -93,6 +94,7 @@ class Devices:
             elif p.is_managed is True:
                 updated = replace(updated, is_managed=True)
             devices.save(conn, updated)
+            pool_health.mark_health(conn, lookup.device(conn, p.device_id), now)
         self.wake(p.device_id)
 
     def lock_action(self, p: LockAction, *, lock: bool) -> ActionAttempt:

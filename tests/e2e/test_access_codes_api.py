@@ -206,18 +206,6 @@ def test_common_code_key_reuses_the_code_of_its_group(seam: Seam, locks: dict[st
     assert first.code == second.code
 
 
-def test_pull_backup_code_answers_a_clear_error_for_now(seam: Seam, locks: dict[str, str]) -> None:
-    code = seam.access_codes.create(
-        device_id=locks["Back door"],
-        starts_at=_iso(timedelta(hours=1)),
-        ends_at=_iso(timedelta(days=1)),
-    )
-    with pytest.raises(SeamHttpApiError) as err:
-        seam.access_codes.pull_backup_access_code(access_code_id=code.access_code_id)
-    assert err.value.status_code == 400
-    assert "backup" in str(err.value)
-
-
 def test_events_list_filters_by_type_and_code(seam: Seam, locks: dict[str, str]) -> None:
     code = seam.access_codes.create(device_id=locks["Back door"], name="Evented")
     eventually(lambda: seam.access_codes.get(access_code_id=code.access_code_id).status == "set")
