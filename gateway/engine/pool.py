@@ -27,8 +27,8 @@ def refill(conn: sqlite3.Connection, device: Device, now: datetime) -> int:
     """Declare new pool codes until the pool has its size again; returns how many."""
     missing = pool_size_in_use(device) - pool_store.waiting(conn, device.device_id)
     added = 0
+    taken = taken_pins(access_codes.pin_uses(conn, device.device_id)) if missing > 0 else set()
     for _ in range(max(0, missing)):
-        taken = taken_pins(access_codes.pin_uses(conn, device.device_id))
         try:
             pin = generate_code(device.capabilities.code_rules, taken)
         except NoCodeAvailable:
@@ -52,5 +52,6 @@ def refill(conn: sqlite3.Connection, device: Device, now: datetime) -> int:
                 pool_state=POOL,
             ),
         )
+        taken.add(pin)
         added += 1
     return added

@@ -82,7 +82,11 @@ class Reconciler:
     # -- waking ------------------------------------------------------------------------------
 
     def wake(self) -> None:
-        self._wake.set()
+        """The declared state changed. While the lock is unreachable (backing off), this waits
+        for the retry timer or the lock's own "I am back": calls to the API never hammer a lock
+        that does not answer."""
+        if self._failures == 0:
+            self._wake.set()
 
     def on_lock_event(self, event: LockEvent) -> None:
         if event.kind is LockEventKind.SLOT_CHANGED and event.slot is not None:
@@ -103,7 +107,7 @@ class Reconciler:
                 lock_events.record_battery(conn, self.device_id, event.battery_level,
                                            self.clock.now())  # fmt: skip
             return
-        self.wake()
+        self._wake.set()
 
     def backoff_delay(self) -> float:
         """Exponential backoff with jitter, per lock."""

@@ -13,6 +13,7 @@ from gateway.errors import ApiError, invalid
 from gateway.service import lookup
 from gateway.service.access_codes import Waker
 from gateway.service.journal import record
+from gateway.service.pool_health import mark_health
 from gateway.store import access_codes, devices
 from gateway.store import pool as pool_store
 from gateway.store.db import Store
@@ -90,6 +91,7 @@ class BackupPool:
             )
             access_codes.save(conn, backup)
             access_codes.save(conn, linked)
+            mark_health(conn, device, now)  # one fewer ready: partial until refilled
             record(conn, "access_code.backup_access_code_pulled", now,
                    device_id=original.device_id, access_code_id=original.access_code_id,
                    backup_access_code_id=backup.access_code_id)  # fmt: skip
