@@ -38,6 +38,7 @@ from gateway.errors import ApiError, InvalidInput, invalid
 from gateway.service import lookup
 from gateway.service.code_update import updated_code
 from gateway.service.declaring import (
+    appearance,
     check_window,
     checked_pin,
     creation_mutation,
@@ -167,6 +168,7 @@ class AccessCodes:
             access_code_id=str(uuid.uuid4()),
             device_id=device.device_id,
             name=p.name,
+            appearance_name=appearance(device, p.name),
             code=pin,
             created_at=now,
             status=initial_status(p.starts_at, now),

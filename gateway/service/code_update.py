@@ -10,6 +10,7 @@ from gateway.api.requests import UpdateAccessCode
 from gateway.domain.models import AccessCode, CodeStatus, Device, Mutation
 from gateway.errors import invalid
 from gateway.service.declaring import (
+    appearance,
     check_window,
     checked_pin,
     external_modification,
@@ -81,6 +82,7 @@ def updated_code(
     return replace(
         old,
         name=name,
+        appearance_name=appearance(device, name),
         code=pin,
         starts_at=starts_at,
         ends_at=ends_at,

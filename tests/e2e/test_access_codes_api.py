@@ -239,3 +239,17 @@ def test_delete_of_a_code_on_the_lock_removes_it_then_forgets_it(
     assert {"access_code.removed_from_device", "access_code.deleted"} <= {
         e.event_type for e in history
     }
+
+
+def test_appearance_shows_the_name_as_a_lock_that_keeps_names_shows_it(
+    seam: Seam, locks: dict[str, str]
+) -> None:
+    code = seam.client.post(
+        "/access_codes/create",
+        json={"device_id": locks["Garage"], "name": "The Smith family, summer 2026"},
+    )["access_code"]
+    assert code["appearance"] == {"name": "The Smith family, su"}
+    plain = seam.client.post(
+        "/access_codes/create", json={"device_id": locks["Back door"], "name": "No names here"}
+    )["access_code"]
+    assert "appearance" not in plain
