@@ -44,6 +44,22 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("--name", required=True)
         if name == "revoke":
             sub.add_argument("key_id", help="the id shown by `lockgw keys list`")
+    hooks = commands.add_parser("webhooks", help="manage webhook endpoints")
+    hook_commands = hooks.add_subparsers(dest="webhooks_command", required=True)
+    for name, help_text in (
+        ("add", "add an endpoint (its whsec_ secret is printed as the last line)"),
+        ("list", "list endpoints"),
+        ("remove", "remove an endpoint"),
+        ("status", "pending and failed deliveries per endpoint"),
+    ):
+        sub = hook_commands.add_parser(name, help=help_text)
+        sub.add_argument("--data-dir", type=Path, required=True)
+        sub.add_argument("--config", type=Path)
+        if name == "add":
+            sub.add_argument("url")
+            sub.add_argument("--events", nargs="+", metavar="TYPE", help="only these types")
+        if name == "remove":
+            sub.add_argument("webhook_id")
     return parser
 
 
@@ -94,6 +110,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if args.command == "keys":
         return _keys(args, config)
+    if args.command == "webhooks":
+        from gateway.webhooks_cli import run_webhooks
+
+        return run_webhooks(args, config)
     from gateway.daemon import serve
 
     asyncio.run(serve(config, sim=args.sim))

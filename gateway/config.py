@@ -6,6 +6,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 
 class ConfigError(Exception):
@@ -29,6 +30,21 @@ class VirtualLockConfig:
 
 
 @dataclass(frozen=True)
+class WebhookConfig:
+    url: str
+    secret: str
+    events: tuple[str, ...] | None = None
+
+
+def check_webhook_url(url: str) -> str:
+    """Only http(s) URLs with a host: a webhook must be somewhere the hub can POST to."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"webhook URL must be http:// or https:// with a host, not {url!r}")
+    return url
+
+
+@dataclass(frozen=True)
 class Config:
     host: str = "127.0.0.1"
     port: int = 8484
@@ -38,6 +54,9 @@ class Config:
     # Virtual locks hosted by another process (hardware-sim/virtual/run).
     virtual_server_url: str | None = None
     log_level: str = "INFO"
+    webhooks: tuple[WebhookConfig, ...] = ()
+    webhook_first_retry: float = 5.0  # seconds; doubles per attempt, for at least 24 hours
+    event_retention_days: float = 30.0
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -71,6 +90,18 @@ def _virtual_lock(index: int, raw: dict[str, Any]) -> VirtualLockConfig:
         raise ConfigError(f"virtual_locks[{index}]: {exc}") from None
 
 
+def _webhook(index: int, raw: dict[str, Any]) -> WebhookConfig:
+    try:
+        events = raw.get("events")
+        return WebhookConfig(
+            url=check_webhook_url(str(raw["url"])),
+            secret=str(raw["secret"]),
+            events=None if events is None else tuple(str(e) for e in events),
+        )
+    except KeyError as exc:
+        raise ConfigError(f"webhooks[{index}]: missing {exc}") from None
+
+
 def load(path: Path | None) -> Config:
     if path is None:
         return Config()
@@ -81,7 +112,12 @@ def load(path: Path | None) -> Config:
     api = raw.get("api", {})
     store = raw.get("store", {})
     locks = tuple(_virtual_lock(i, item) for i, item in enumerate(raw.get("virtual_locks", [])))
+    hooks = tuple(_webhook(i, item) for i, item in enumerate(raw.get("webhooks", [])))
+    delivery = raw.get("webhook_delivery", {})
     return Config(
+        webhooks=hooks,
+        webhook_first_retry=float(delivery.get("first_retry_seconds", 5.0)),
+        event_retention_days=float(raw.get("events", {}).get("retention_days", 30)),
         host=str(api.get("host", "127.0.0.1")),
         port=int(api.get("port", 8484)),
         data_dir=Path(store.get("data_dir", "/var/lib/lockgw")),

@@ -6,7 +6,8 @@ import asyncio
 import contextlib
 import logging
 import signal
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 import aiohttp
 from aiohttp import web
@@ -19,9 +20,12 @@ from gateway.config import SIM_LOCKS, Config
 from gateway.engine.clock_watch import watch_clock
 from gateway.engine.locks import Locks
 from gateway.engine.schedule import Boundaries
+from gateway.retention import prune_forever
 from gateway.service.bundle import Services
+from gateway.store import webhooks
 from gateway.store.db import Store
 from gateway.trusted_clock import TrustedClock
+from gateway.webhook_delivery import Deliverer, DeliveryPolicy
 
 log = logging.getLogger("lockgw")
 
@@ -35,6 +39,7 @@ class Gateway:
     services: Services
     app: web.Application
     _clock_task: asyncio.Task[None] | None = None
+    _background: list[asyncio.Task[None]] = field(default_factory=list)
 
     @classmethod
     def build(cls, config: Config, clock: Clock | None = None) -> Gateway:
@@ -47,8 +52,16 @@ class Gateway:
         return cls(config, store, locks, boundaries, services, build_app(services))
 
     def start(self) -> None:
+        self._apply_webhooks()
         self.boundaries.start()
         self.locks.start()
+        clock = self.services.clock
+        policy = DeliveryPolicy(first_retry=self.config.webhook_first_retry)
+        retention = timedelta(days=self.config.event_retention_days)
+        self._background = [
+            asyncio.create_task(Deliverer(self.store, clock, policy).run(), name="webhooks"),
+            asyncio.create_task(prune_forever(self.store, clock, retention), name="retention"),
+        ]
         if isinstance(self.services.clock, TrustedClock):
             self._clock_task = asyncio.create_task(
                 watch_clock(self.store, self.services.clock), name="clock"
@@ -70,7 +83,15 @@ class Gateway:
                 lock.keypad_set(preset.slot, preset.code, notify=False)
             self.locks.add(lock)
 
+    def _apply_webhooks(self) -> None:
+        with self.store.transaction() as conn:
+            for hook in self.config.webhooks:
+                webhooks.add(conn, hook.url, hook.secret, hook.events, self.services.clock.now())
+
     async def close(self) -> None:
+        for task in self._background:
+            task.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
         if self._clock_task is not None:
             self._clock_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from gateway.domain.models import Event
-from gateway.store import events
+from gateway.store import events, webhooks
 
 
 def record(
@@ -31,4 +31,5 @@ def record(
         payload=payload,
     )
     events.insert(conn, event)
+    webhooks.enqueue(conn, event.event_id, event_type, now)  # same transaction: never lost
     return event

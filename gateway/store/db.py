@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -47,6 +47,7 @@ class Store:
         self.conn.execute("PRAGMA synchronous=FULL")
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.conn.execute("PRAGMA busy_timeout=5000")
+        self._commit_listeners: list[Callable[[], None]] = []
         self._migrate()
         self.workspace_id = self._workspace_id()
 
@@ -84,6 +85,12 @@ class Store:
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+        for listener in self._commit_listeners:
+            listener()
+
+    def on_commit(self, listener: Callable[[], None]) -> None:
+        """Call `listener` after every committed transaction (the webhook outbox wakes here)."""
+        self._commit_listeners.append(listener)
 
     def close(self) -> None:
         self.conn.close()

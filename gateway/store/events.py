@@ -74,3 +74,17 @@ def query(
         (*params, limit),
     ).fetchall()
     return [_from_row(row) for row in rows]
+
+
+def get(conn: sqlite3.Connection, event_id: str) -> Event | None:
+    row = conn.execute(f"SELECT {COLUMNS} FROM events WHERE event_id = ?", (event_id,)).fetchone()
+    return None if row is None else _from_row(row)
+
+
+def prune(conn: sqlite3.Connection, before: datetime, batch: int) -> int:
+    """Delete up to `batch` events older than `before` (small batches: never blocks for long)."""
+    return conn.execute(
+        "DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE created_at < ? "
+        "ORDER BY seq LIMIT ?)",
+        (iso(before), batch),
+    ).rowcount

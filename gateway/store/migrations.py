@@ -123,4 +123,26 @@ MIGRATIONS: list[str] = [
     DROP TABLE pool_codes;
     CREATE INDEX access_codes_pool ON access_codes (device_id, pool_state);
     """,
+    # 4: webhooks and their durable outbox
+    """
+    CREATE TABLE webhooks (
+        webhook_id TEXT PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        secret TEXT NOT NULL,
+        event_types TEXT,              -- JSON list, NULL for every event
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE webhook_deliveries (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        webhook_id TEXT NOT NULL REFERENCES webhooks(webhook_id) ON DELETE CASCADE,
+        event_id TEXT NOT NULL,
+        state TEXT NOT NULL,           -- pending | delivered | failed
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        done_at TEXT
+    );
+    CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, webhook_id, seq);
+    """,
 ]

@@ -1,0 +1,162 @@
+"""Webhook endpoints and the outbox of deliveries (written in the same transaction as the event,
+so a delivery is never lost: at least once, in order per endpoint)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from gateway.store.rows import iso, moment
+
+
+@dataclass(frozen=True)
+class Webhook:
+    webhook_id: str
+    url: str
+    secret: str
+    event_types: tuple[str, ...] | None
+    created_at: datetime
+
+    def wants(self, event_type: str) -> bool:
+        return self.event_types is None or event_type in self.event_types
+
+
+@dataclass(frozen=True)
+class Delivery:
+    seq: int
+    webhook_id: str
+    event_id: str
+    attempts: int
+    created_at: datetime
+
+
+def _webhook(row: sqlite3.Row) -> Webhook:
+    created_at = moment(row["created_at"])
+    assert created_at is not None
+    types = None if row["event_types"] is None else tuple(json.loads(row["event_types"]))
+    return Webhook(row["webhook_id"], row["url"], row["secret"], types, created_at)
+
+
+def add(
+    conn: sqlite3.Connection,
+    url: str,
+    secret: str,
+    event_types: tuple[str, ...] | None,
+    now: datetime,
+) -> Webhook:
+    """Add an endpoint, or update the one with this URL (config files are applied every start)."""
+    webhook_id = str(uuid.uuid4())
+    types = None if event_types is None else json.dumps(list(event_types))
+    conn.execute(
+        "INSERT INTO webhooks (webhook_id, url, secret, event_types, created_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET secret = excluded.secret, "
+        "event_types = excluded.event_types",
+        (webhook_id, url, secret, types, iso(now)),
+    )
+    row = conn.execute("SELECT * FROM webhooks WHERE url = ?", (url,)).fetchone()
+    return _webhook(row)
+
+
+def remove(conn: sqlite3.Connection, webhook_id: str) -> bool:
+    return conn.execute("DELETE FROM webhooks WHERE webhook_id = ?", (webhook_id,)).rowcount > 0
+
+
+def all_webhooks(conn: sqlite3.Connection) -> list[Webhook]:
+    return [_webhook(r) for r in conn.execute("SELECT * FROM webhooks ORDER BY created_at")]
+
+
+def enqueue(conn: sqlite3.Connection, event_id: str, event_type: str, now: datetime) -> None:
+    for webhook in all_webhooks(conn):
+        if webhook.wants(event_type):
+            conn.execute(
+                "INSERT INTO webhook_deliveries (webhook_id, event_id, state, next_attempt_at, "
+                "created_at) VALUES (?, ?, 'pending', ?, ?)",
+                (webhook.webhook_id, event_id, iso(now), iso(now)),
+            )
+
+
+def head(conn: sqlite3.Connection, webhook_id: str) -> tuple[Delivery, datetime] | None:
+    """The oldest pending delivery of an endpoint (deliveries go out in order), and when it is
+    due."""
+    row = conn.execute(
+        "SELECT seq, webhook_id, event_id, attempts, created_at, next_attempt_at "
+        "FROM webhook_deliveries WHERE state = 'pending' AND webhook_id = ? ORDER BY seq LIMIT 1",
+        (webhook_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    created_at, due = moment(row["created_at"]), moment(row["next_attempt_at"])
+    assert created_at is not None and due is not None
+    delivery = Delivery(row["seq"], row["webhook_id"], row["event_id"], row["attempts"], created_at)
+    return delivery, due
+
+
+def delivered(conn: sqlite3.Connection, seq: int, now: datetime) -> None:
+    conn.execute(
+        "UPDATE webhook_deliveries SET state = 'delivered', attempts = attempts + 1, "
+        "done_at = ?, last_error = NULL WHERE seq = ?",
+        (iso(now), seq),
+    )
+
+
+def retry_later(conn: sqlite3.Connection, seq: int, error: str, when: datetime) -> None:
+    conn.execute(
+        "UPDATE webhook_deliveries SET attempts = attempts + 1, last_error = ?, "
+        "next_attempt_at = ? WHERE seq = ?",
+        (error[:500], iso(when), seq),
+    )
+
+
+def give_up(conn: sqlite3.Connection, seq: int, error: str, now: datetime) -> None:
+    conn.execute(
+        "UPDATE webhook_deliveries SET state = 'failed', attempts = attempts + 1, "
+        "last_error = ?, done_at = ? WHERE seq = ?",
+        (error[:500], iso(now), seq),
+    )
+
+
+@dataclass(frozen=True)
+class Backlog:
+    webhook: Webhook
+    pending: int
+    failed: int
+    delivered: int
+    last_error: str | None
+
+
+def status(conn: sqlite3.Connection) -> list[Backlog]:
+    result = []
+    for webhook in all_webhooks(conn):
+        counts = dict(
+            conn.execute(
+                "SELECT state, COUNT(*) FROM webhook_deliveries WHERE webhook_id = ? "
+                "GROUP BY state",
+                (webhook.webhook_id,),
+            ).fetchall()
+        )
+        error = conn.execute(
+            "SELECT last_error FROM webhook_deliveries WHERE webhook_id = ? AND last_error "
+            "IS NOT NULL ORDER BY seq DESC LIMIT 1",
+            (webhook.webhook_id,),
+        ).fetchone()
+        result.append(
+            Backlog(
+                webhook,
+                counts.get("pending", 0),
+                counts.get("failed", 0),
+                counts.get("delivered", 0),
+                None if error is None else error[0],
+            )
+        )
+    return result
+
+
+def prune_delivered(conn: sqlite3.Connection, before: datetime, batch: int) -> int:
+    return conn.execute(
+        "DELETE FROM webhook_deliveries WHERE seq IN (SELECT seq FROM webhook_deliveries "
+        "WHERE state != 'pending' AND done_at < ? LIMIT ?)",
+        (iso(before), batch),
+    ).rowcount
