@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from dataclasses import dataclass, field
 
 from aiohttp import web
@@ -15,6 +16,7 @@ from tests.support.daemon import free_port
 class Received:
     headers: dict[str, str]
     body: str
+    at: float = field(default_factory=time.time)  # when it arrived (wall clock)
 
 
 @dataclass
