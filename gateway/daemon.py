@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import ssl
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -14,12 +15,14 @@ from aiohttp import web
 
 from drivers.remote.client import RemoteLock
 from drivers.virtual import make_lock
+from gateway import sd_notify
 from gateway.api.app import build_app
 from gateway.clock import Clock
 from gateway.config import SIM_LOCKS, Config
 from gateway.engine.clock_watch import watch_clock
 from gateway.engine.locks import Locks
 from gateway.engine.schedule import Boundaries
+from gateway.metrics import Metrics
 from gateway.retention import prune_forever
 from gateway.service.bundle import Services
 from gateway.store import webhooks
@@ -49,7 +52,9 @@ class Gateway:
         boundaries = Boundaries(locks.wake)
         locks.schedule = boundaries.schedule
         services = Services.build(store, clock, locks.wake)
-        return cls(config, store, locks, boundaries, services, build_app(services))
+        metrics = Metrics(store)
+        locks.count_operation = metrics.count_operation
+        return cls(config, store, locks, boundaries, services, build_app(services, metrics))
 
     def start(self) -> None:
         self._apply_webhooks()
@@ -83,6 +88,14 @@ class Gateway:
                 lock.keypad_set(preset.slot, preset.code, notify=False)
             self.locks.add(lock)
 
+    def healthy(self) -> bool:
+        """The store answers (the watchdog also stops by itself if the event loop is stuck)."""
+        try:
+            self.store.conn.execute("SELECT 1").fetchone()
+        except Exception:
+            return False
+        return True
+
     def _apply_webhooks(self) -> None:
         with self.store.transaction() as conn:
             for hook in self.config.webhooks:
@@ -109,12 +122,16 @@ async def serve(config: Config, *, sim: bool) -> None:
     await gateway.add_remote_locks(session)
     gateway.add_locks(sim)
     gateway.start()
-    runner = web.AppRunner(gateway.app, access_log=None)
+    runner = web.AppRunner(gateway.app, access_log=None, shutdown_timeout=1.0)
     await runner.setup()
-    site = web.TCPSite(runner, config.host, config.port)
+    tls = tls_context(config)
+    site = web.TCPSite(runner, config.host, config.port, ssl_context=tls)
     await site.start()
-    log.info("lockgw API listening on http://%s:%d", config.host, config.port)
-    print(f"lockgw: API on http://{config.host}:{config.port}", flush=True)
+    url = f"{'https' if tls else 'http'}://{config.host}:{config.port}"
+    log.info("lockgw API listening on %s", url)
+    print(f"lockgw: API on {url}", flush=True)
+    sd_notify.notify(f"READY=1\nSTATUS=API on {url}, {len(gateway.locks.drivers)} locks")
+    watchdog = asyncio.create_task(sd_notify.keep_alive(gateway.healthy), name="watchdog")
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -124,6 +141,21 @@ async def serve(config: Config, *, sim: bool) -> None:
         await stop.wait()
     finally:
         log.info("lockgw shutting down")
+        sd_notify.notify("STOPPING=1\nSTATUS=finishing the slot operations in flight")
+        watchdog.cancel()
         await runner.cleanup()
         await gateway.close()
         await session.close()
+        log.info("lockgw stopped")
+
+
+def tls_context(config: Config) -> ssl.SSLContext | None:
+    cert, key = (
+        config.extra.get("api", {}).get("tls_cert"),
+        config.extra.get("api", {}).get("tls_key"),
+    )
+    if not cert:
+        return None
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
 from gateway.api import access_code_routes as codes
 from gateway.api import device_routes as dev
+from gateway.api.health import component_health
 from gateway.api.respond import SERVICES
 from gateway.errors import ApiError
+from gateway.metrics import Metrics
 from gateway.service.bundle import Services
 from gateway.store import api_keys
 
@@ -44,7 +47,7 @@ ROUTES: list[tuple[str, tuple[str, ...], Handler]] = [
     ("/action_attempts/get", GET_POST, dev.action_attempt_get),
     ("/events/list", GET_POST, dev.event_list),
 ]
-PUBLIC_PATHS = frozenset({"/health"})
+PUBLIC_PATHS = frozenset({"/health", "/metrics"})
 
 
 def _error(status: int, error_type: str, message: str) -> web.Response:
@@ -87,15 +90,39 @@ async def bearer_auth(request: web.Request, handler: Handler) -> web.StreamRespo
     return await handler(request)
 
 
+METRICS = web.AppKey("metrics", Metrics)
+
+
+@web.middleware
+async def timing(request: web.Request, handler: Handler) -> web.StreamResponse:
+    start = time.perf_counter()
+    try:
+        return await handler(request)
+    finally:
+        resource = request.match_info.route.resource
+        path = resource.canonical if resource is not None else "unknown"
+        request.app[METRICS].observe_request(path, time.perf_counter() - start)
+
+
 async def health(request: web.Request) -> web.Response:
-    return web.json_response({"ok": True, "status": "up"})
+    """Component status for monitoring: no auth, and nothing secret in it."""
+    return web.json_response(component_health(request.app[SERVICES]))
 
 
-def build_app(services: Services) -> web.Application:
-    app = web.Application(middlewares=[seam_errors, bearer_auth], client_max_size=MAX_BODY_BYTES)
+async def metrics(request: web.Request) -> web.Response:
+    body = request.app[METRICS].render()
+    return web.Response(body=body, content_type="text/plain", charset="utf-8")
+
+
+def build_app(services: Services, metrics_: Metrics | None = None) -> web.Application:
+    app = web.Application(
+        middlewares=[timing, seam_errors, bearer_auth], client_max_size=MAX_BODY_BYTES
+    )
     app[SERVICES] = services
+    app[METRICS] = metrics_ or Metrics(services.store)
     for path, methods, handler in ROUTES:
         for method in methods:
             app.router.add_route(method, path, handler)
     app.router.add_get("/health", health)
+    app.router.add_get("/metrics", metrics)
     return app

@@ -37,6 +37,7 @@ class Locks:
         self.clock = clock
         self.pool_size = pool_size
         self.schedule: Schedule = schedule or (lambda device_id, when: None)
+        self.count_operation: Callable[[str, str, str], None] = lambda lock, op, outcome: None
         self.drivers: dict[str, LockDriver] = {}
         self.reconcilers: dict[str, Reconciler] = {}
         self._tasks: list[asyncio.Task[None]] = []
@@ -72,9 +73,13 @@ class Locks:
             store=self.store,
             clock=self.clock,
             schedule=self._schedule,
+            count=self._count,
         )
         log.info("lock %s registered as device %s", info.name, device_id)
         return device
+
+    def _count(self, device_id: str, operation: str, outcome: str) -> None:
+        self.count_operation(device_id, operation, outcome)
 
     def _schedule(self, device_id: str, when: datetime | None) -> None:
         # Looked up at call time: the daemon sets `schedule` after the locks are built.
@@ -99,7 +104,14 @@ class Locks:
         if reconciler is not None:
             reconciler.wake()
 
-    async def close(self) -> None:
+    async def close(self, grace: float = 4.0) -> None:
+        """Let every reconciler finish its slot operation in flight (up to `grace` seconds),
+        then stop everything."""
+        for reconciler in self.reconcilers.values():
+            reconciler.stop()
+        reconciling = [t for t in self._tasks if t.get_name().startswith("reconcile:")]
+        if reconciling:
+            await asyncio.wait(reconciling, timeout=grace)
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:

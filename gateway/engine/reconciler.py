@@ -69,6 +69,8 @@ class Reconciler:
     clock: Clock
     schedule: Callable[[str, datetime | None], None] = lambda device_id, when: None
     rng: random.Random = field(default_factory=random.Random)
+    # (lock, operation, outcome) for each slot operation: metrics
+    count: Callable[[str, str, str], None] = lambda lock, operation, outcome: None
 
     def __post_init__(self) -> None:
         self._wake = asyncio.Event()
@@ -77,6 +79,8 @@ class Reconciler:
         self._failures = 0
         self._retry_soon = False
         self._last_drift_check: datetime | None = None
+        self._after_ops: LockSnapshot | None = None
+        self._stopping = False
         self.passes = 0
 
     # -- waking ------------------------------------------------------------------------------
@@ -118,10 +122,17 @@ class Reconciler:
 
     # -- the loop ----------------------------------------------------------------------------
 
+    def stop(self) -> None:
+        """Finish the slot operation in flight, record it, and stop (SIGTERM)."""
+        self._stopping = True
+        self._wake.set()
+
     async def run(self) -> None:
         """Reconcile whenever woken; after a failure, retry on the backoff timer."""
-        while True:
+        while not self._stopping:
             result = await self.reconcile_once()
+            if self._stopping:
+                return
             timeout = self.backoff_delay() if result.failed else DRIFT_CHECK_EVERY.total_seconds()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout)
@@ -152,6 +163,7 @@ class Reconciler:
             result.operations = await self._act()
             await self._lock_actions()
         except TransientDriverError as exc:
+            self.count(self.device_id, "any", "unreachable")
             self._failures += 1
             result.failed = True
             log.warning("lock %s unreachable (%s); retry %d", self.device_id, exc, self._failures)
@@ -243,6 +255,8 @@ class Reconciler:
         ops = plan(snapshot.wants, snapshot.views, caps.slots, pool_size, now)
         count = 0
         for op in ops:
+            if self._stopping:
+                break  # shutting down: the operation in flight was finished and recorded
             count += await self._execute(op)
             await asyncio.sleep(0)  # let the API and other locks run between operations
         codes = {op.access_code_id for op in ops if op.access_code_id is not None}
@@ -267,6 +281,7 @@ class Reconciler:
         if op.kind is OpKind.CLEAR:
             await self.driver.clear_slot(op.slot)
             reading = await self.driver.read_slot(op.slot)
+            self.count(self.device_id, "clear", "not_kept" if reading.occupied else "ok")
             if reading.occupied:
                 # Not cleared: the slot stays pending and is retried with backoff; a slot that
                 # keeps refusing trips its breaker (failed_to_remove_from_device).
@@ -281,6 +296,7 @@ class Reconciler:
         try:
             await self.driver.write_slot(op.slot, op.pin, op.name)
         except PermanentDriverError as exc:
+            self.count(self.device_id, "write", "refused")
             reading = await self.driver.read_slot(op.slot)
             error = ERROR_FOR_REFUSAL.get(type(exc), "failed_to_set_on_device")
             log.warning("lock %s slot %d refused access_code %s: %s", self.device_id, op.slot,
@@ -300,6 +316,7 @@ class Reconciler:
             reading = await self.driver.read_slot(op.slot)
             reads += 1
             if reading.occupied and (reading.masked or reading.code == op.pin):
+                self.count(self.device_id, "write", "ok")
                 now = self.clock.now()
                 with self.store.transaction() as conn:
                     outcomes.confirm_write(conn, self._device(), op, reading.masked,
@@ -307,6 +324,7 @@ class Reconciler:
                 return reads
         now = self.clock.now()
         self._retry_soon = True
+        self.count(self.device_id, "write", "not_kept")
         with self.store.transaction() as conn:
             outcomes.write_not_kept(conn, self._device(), op, self.store.workspace_id, now)
         return reads
