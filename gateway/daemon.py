@@ -117,6 +117,11 @@ class Gateway:
 
 
 async def serve(config: Config, *, sim: bool) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
     gateway = Gateway.build(config)
     session = aiohttp.ClientSession()
     await gateway.add_remote_locks(session)
@@ -132,11 +137,6 @@ async def serve(config: Config, *, sim: bool) -> None:
     print(f"lockgw: API on {url}", flush=True)
     sd_notify.notify(f"READY=1\nSTATUS=API on {url}, {len(gateway.locks.drivers)} locks")
     watchdog = asyncio.create_task(sd_notify.keep_alive(gateway.healthy), name="watchdog")
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
     try:
         await stop.wait()
     finally:
