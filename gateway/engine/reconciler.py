@@ -155,7 +155,7 @@ class Reconciler:
         self._wake.clear()
         self.passes += 1
         self._retry_soon = False
-        self._after_ops: LockSnapshot | None = None
+        self._after_ops = None
         result = PassResult()
         try:
             await self._observe()
