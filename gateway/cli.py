@@ -12,9 +12,12 @@ from pathlib import Path
 
 from gateway.clock import SystemClock
 from gateway.config import Config, ConfigError, load
+from gateway.owner_cli import add_owner_commands, run_owner_command
 from gateway.store import api_keys
 from gateway.store.db import Store
 from gateway.timefmt import to_iso
+
+OWNER_COMMANDS = frozenset({"init", "devices", "codes", "pool", "doctor", "backup", "restore"})
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("--name", required=True)
         if name == "revoke":
             sub.add_argument("key_id", help="the id shown by `lockgw keys list`")
+    add_owner_commands(commands)
+
     hooks = commands.add_parser("webhooks", help="manage webhook endpoints")
     hook_commands = hooks.add_subparsers(dest="webhooks_command", required=True)
     for name, help_text in (
@@ -110,6 +115,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if args.command == "keys":
         return _keys(args, config)
+    if args.command in OWNER_COMMANDS:
+        return run_owner_command(args, config)
     if args.command == "webhooks":
         from gateway.webhooks_cli import run_webhooks
 

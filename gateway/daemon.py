@@ -64,6 +64,7 @@ class Gateway:
         policy = DeliveryPolicy(first_retry=self.config.webhook_first_retry)
         retention = timedelta(days=self.config.event_retention_days)
         self._background = [
+            asyncio.create_task(self._watch_outside_changes(), name="outside-changes"),
             asyncio.create_task(Deliverer(self.store, clock, policy).run(), name="webhooks"),
             asyncio.create_task(prune_forever(self.store, clock, retention), name="retention"),
         ]
@@ -87,6 +88,18 @@ class Gateway:
             for preset in lock_config.codes:
                 lock.keypad_set(preset.slot, preset.code, notify=False)
             self.locks.add(lock)
+
+    async def _watch_outside_changes(self) -> None:
+        """The owner's CLI writes to the store from another process; SQLite's data_version
+        changes when another connection commits, and then every lock gets a look."""
+        seen = self.store.data_version()
+        while True:
+            await asyncio.sleep(1.0)
+            version = self.store.data_version()
+            if version != seen:
+                seen = version
+                for device_id in list(self.locks.reconcilers):
+                    self.locks.wake(device_id)
 
     def healthy(self) -> bool:
         """The store answers (the watchdog also stops by itself if the event loop is stuck)."""

@@ -71,6 +71,10 @@ class Store:
             )
             return workspace_id
 
+    def data_version(self) -> int:
+        """Changes whenever another connection (another process) commits."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
     def get_meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])

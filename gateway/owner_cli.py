@@ -1,0 +1,172 @@
+"""The owner's commands on the hub: init, devices, codes, pool, doctor, backup, restore.
+
+They work on the store directly, through the same services (and checks) as the API; a running
+daemon notices the change within a second (it watches the database's data_version).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from gateway.api import views
+from gateway.api.requests import AccessCodeRef, CreateAccessCode
+from gateway.clock import SystemClock
+from gateway.config import Config
+from gateway.doctor import run_checks
+from gateway.errors import ApiError
+from gateway.service.bundle import Services
+from gateway.store import access_codes, api_keys, devices
+from gateway.store import pool as pool_store
+from gateway.store.db import DB_FILE, Store
+
+EXAMPLE_CONFIG = Path(__file__).resolve().parents[1] / "systemd" / "config.example.toml"
+
+
+def add_owner_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text)
+        sub.add_argument("--data-dir", type=Path)
+        sub.add_argument("--config", type=Path)
+        sub.add_argument("--json", action="store_true", help="machine-readable output")
+        return sub
+
+    init = command("init", "write the configuration and the first API key")
+    init.add_argument("--config-dir", type=Path, default=Path("/etc/lockgw"))
+    command("devices", "list the locks").add_argument("action", choices=["list"])
+    codes = command("codes", "list, create or delete access codes")
+    codes.add_argument("action", choices=["list", "create", "delete"])
+    codes.add_argument("--device", help="device_id")
+    codes.add_argument("--code", help="the PIN (picked for you when left out)")
+    codes.add_argument("--name")
+    codes.add_argument("--starts-at")
+    codes.add_argument("--ends-at")
+    codes.add_argument("--id", help="access_code_id (delete)")
+    command("pool", "backup pool per lock").add_argument("action", choices=["status"])
+    command("doctor", "check everything the hub depends on")
+    command("backup", "copy the database, safely while running").add_argument("file", type=Path)
+    command("restore", "replace the database with a backup").add_argument("file", type=Path)
+
+
+def _print(args: argparse.Namespace, rows: list[dict[str, Any]], columns: list[str]) -> None:
+    if args.json:
+        print(json.dumps(rows, indent=2, default=str))
+        return
+    widths = {c: max(len(c), *(len(str(r.get(c, ""))) for r in rows)) for c in columns}
+    print("  ".join(c.upper().ljust(widths[c]) for c in columns))
+    for row in rows:
+        print("  ".join(str(row.get(c, "")).ljust(widths[c]) for c in columns))
+
+
+def run_owner_command(args: argparse.Namespace, config: Config) -> int:
+    if args.command == "init":
+        return _init(args, config)
+    if args.command == "restore":
+        return _restore(args, config)
+    store = Store(config.data_dir)
+    try:
+        return _with_store(args, config, store)
+    except ApiError as exc:
+        print(f"lockgw: {exc.message}", file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+
+
+def _with_store(args: argparse.Namespace, config: Config, store: Store) -> int:
+    conn, workspace = store.conn, store.workspace_id
+    if args.command == "devices":
+        rows = [views.device(d, workspace) for d in devices.all_devices(conn)]
+        flat = [
+            {"device_id": r["device_id"], "name": r["display_name"],
+             "online": r["properties"]["online"], "type": r["device_type"]}
+            for r in rows
+        ]  # fmt: skip
+        _print(args, rows if args.json else flat, ["device_id", "name", "online", "type"])
+    elif args.command == "codes":
+        return _codes(args, store)
+    elif args.command == "pool":
+        rows = [
+            {"device_id": d.device_id, "name": d.name,
+             "enabled": d.backup_access_code_pool_enabled, "size": d.pool_size,
+             "ready": pool_store.ready(conn, d.device_id)}
+            for d in devices.all_devices(conn)
+        ]  # fmt: skip
+        _print(args, rows, ["device_id", "name", "enabled", "size", "ready"])
+    elif args.command == "doctor":
+        checks = run_checks(config, store)
+        rows = [asdict(c) for c in checks]
+        for row in rows:
+            row["ok"] = {True: "ok", False: "FAIL", None: "-"}[row["ok"]]
+        _print(args, rows, ["name", "ok", "detail"])
+        return 1 if any(c.ok is False for c in checks) else 0
+    elif args.command == "backup":
+        target = sqlite3.connect(args.file)
+        with target:
+            conn.backup(target)
+        target.close()
+        print(f"backed up to {args.file}")
+    return 0
+
+
+def _codes(args: argparse.Namespace, store: Store) -> int:
+    services = Services.build(store, SystemClock(), lambda device_id: None)
+    if args.action == "create":
+        params = {"device_id": args.device, "code": args.code, "name": args.name,
+                  "starts_at": args.starts_at, "ends_at": args.ends_at}  # fmt: skip
+        code, _ = services.access_codes.create(
+            CreateAccessCode.model_validate({k: v for k, v in params.items() if v is not None})
+        )
+        body = views.access_code(code, store.workspace_id)
+        _print(args, [body], ["access_code_id", "code", "name", "status"])
+    elif args.action == "delete":
+        services.access_codes.delete(AccessCodeRef(access_code_id=args.id))
+        print(f"deleting {args.id}")
+    else:
+        found, _ = access_codes.page(
+            store.conn, managed=True, device_ids=[args.device] if args.device else None,
+            limit=10_000,
+        )  # fmt: skip
+        rows = [views.access_code(c, store.workspace_id) for c in found]
+        _print(args, rows, ["access_code_id", "device_id", "name", "code", "status"])
+    return 0
+
+
+def _init(args: argparse.Namespace, config: Config) -> int:
+    config_dir: Path = args.config_dir
+    config_dir.mkdir(parents=True, exist_ok=True)
+    target = config_dir / "config.toml"
+    if not target.exists():
+        text = EXAMPLE_CONFIG.read_text().replace('"/var/lib/lockgw"', f'"{config.data_dir}"')
+        target.write_text(text)
+        print(f"wrote {target}")
+    store = Store(config.data_dir)
+    try:
+        with store.transaction() as conn:
+            key, plain = api_keys.create(conn, "first key (lockgw init)", SystemClock().now())
+    finally:
+        store.close()
+    print(f"created API key {key.key_id}; it is shown only once:")
+    print(plain)
+    return 0
+
+
+def _restore(args: argparse.Namespace, config: Config) -> int:
+    source = sqlite3.connect(f"file:{args.file}?mode=ro", uri=True)
+    check = source.execute("PRAGMA integrity_check").fetchone()[0]
+    if check != "ok":
+        print(f"lockgw: {args.file} is not a sound database ({check})", file=sys.stderr)
+        return 2
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    target = sqlite3.connect(config.data_dir / DB_FILE)
+    with target:
+        source.backup(target)
+    target.close()
+    source.close()
+    print(f"restored {args.file} into {config.data_dir / DB_FILE}")
+    return 0
