@@ -25,7 +25,7 @@ from gateway.api.requests import (
 from gateway.api.respond import ok, services
 from gateway.domain.codegen import NoCodeAvailable, generate_code
 from gateway.domain.models import AccessCode, CodeStatus
-from gateway.errors import ApiError, invalid
+from gateway.errors import ApiError
 from gateway.service import lookup
 from gateway.service.backup_pool import available
 from gateway.service.declaring import taken_pins
@@ -72,9 +72,7 @@ async def get(request: web.Request) -> web.Response:
 
 async def list_codes(request: web.Request) -> web.Response:
     p = await parse(request, ListAccessCodes)
-    for field in CLOUD_ONLY_FILTERS:
-        if getattr(p, field) is not None:
-            raise invalid(field, "is a cloud-only filter, not supported by the local gateway")
+    p.refuse_set(CLOUD_ONLY_FILTERS)
     svc = services(request)
     if p.device_id is not None:
         lookup.device(svc.store.conn, p.device_id)
@@ -141,8 +139,7 @@ async def unmanaged_get(request: web.Request) -> web.Response:
 
 async def unmanaged_list(request: web.Request) -> web.Response:
     p = await parse(request, ListUnmanagedAccessCodes)
-    if p.user_identifier_key is not None:
-        raise invalid("user_identifier_key", "is a cloud-only filter")
+    p.refuse_set(["user_identifier_key"])
     svc = services(request)
     lookup.device(svc.store.conn, p.device_id)
     codes, next_seq = access_codes.page(

@@ -20,8 +20,9 @@ def component_health(services: Services) -> dict[str, Any]:
     online = sum(1 for d in all_devices if d.online)
     clock = services.clock
     trusted = clock.trusted() if isinstance(clock, TrustedClock) else True
-    backlog = sum(item.pending for item in webhooks.status(conn))
-    failed = sum(item.failed for item in webhooks.status(conn))
+    backlogs = webhooks.status(conn)
+    backlog = sum(item.pending for item in backlogs)
+    failed = sum(item.failed for item in backlogs)
     degraded = online < len(all_devices) or not trusted
     return {
         "ok": True,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from gateway.errors import invalid
 from gateway.timefmt import parse_iso
 
 NAME_MAX_LENGTH = 255
@@ -29,8 +31,17 @@ Code = Annotated[str, Field(min_length=1, max_length=12)]
 Limit = Annotated[int, Field(ge=1, le=10_000)]
 
 
+CLOUD_ONLY = "is a cloud-only filter, not supported by the local gateway"
+
+
 class Params(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def refuse_set(self, fields: Iterable[str], why: str = CLOUD_ONLY) -> None:
+        """Refuse, naming it, the first of `fields` this request sets (rather than ignore it)."""
+        for field in fields:
+            if getattr(self, field) is not None:
+                raise invalid(field, why)
 
 
 class CodeSettings(Params):

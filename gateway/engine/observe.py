@@ -37,9 +37,7 @@ def observe(
         if row is None or row.owner is Owner.UNMANAGED:
             _observe_unowned(conn, device, reading, row, now)
         else:
-            _observe_owned(
-                conn, device, reading, row, row.pending, now, reported=reading.slot in reported
-            )
+            _observe_owned(conn, device, reading, row, now, reported=reading.slot in reported)
 
 
 def _shows(reading: SlotReading, pin: str | None, reported: bool) -> bool:
@@ -55,11 +53,11 @@ def _observe_owned(
     device: Device,
     reading: SlotReading,
     row: SlotRow,
-    pending: str | None,
     now: datetime,
     *,
     reported: bool,
 ) -> None:
+    pending = row.pending
     if pending is not None:
         # An operation whose outcome was never recorded: the plan settles it (it re-sends a
         # write or clear, both idempotent). An empty slot after a clear is settled here.

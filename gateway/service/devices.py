@@ -46,9 +46,7 @@ class Devices:
         raise InvalidInput({"device_id": ["Required (or give name)"]})
 
     def list(self, p: ListDevices) -> list[Device]:
-        for field in CLOUD_ONLY_FILTERS:
-            if getattr(p, field) is not None:
-                raise invalid(field, "is a cloud-only filter, not supported by the local gateway")
+        p.refuse_set(CLOUD_ONLY_FILTERS)
         found = devices.all_devices(self.store.conn, p.device_ids)
         types = set(p.device_types or []) | ({p.device_type} if p.device_type else set())
         if types:
@@ -63,9 +61,7 @@ class Devices:
         return found[: p.limit] if p.limit else found
 
     def update(self, p: UpdateDevice) -> None:
-        for field in ("custom_metadata", "properties"):
-            if getattr(p, field) is not None:
-                raise invalid(field, "is not supported by the local gateway")
+        p.refuse_set(["custom_metadata", "properties"], "is not supported by the local gateway")
         now = self.clock.now()
         with self.store.transaction() as conn:
             device = lookup.device(conn, p.device_id)

@@ -250,14 +250,6 @@ def unblock_device(conn: sqlite3.Connection, device_id: str) -> None:
     )
 
 
-def blocked_ids(conn: sqlite3.Connection, device_id: str, now: datetime) -> set[str]:
-    rows = conn.execute(
-        "SELECT access_code_id FROM access_codes WHERE device_id = ? AND blocked_until > ?",
-        (device_id, iso(now)),
-    ).fetchall()
-    return {row[0] for row in rows}
-
-
 def next_unblock(conn: sqlite3.Connection, device_id: str, now: datetime) -> datetime | None:
     row = conn.execute(
         "SELECT MIN(blocked_until) FROM access_codes WHERE device_id = ? AND blocked_until > ?",
