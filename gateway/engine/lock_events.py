@@ -10,8 +10,7 @@ from typing import Any
 from drivers.base import LockEvent, LockEventKind
 from gateway.api.views import battery_status
 from gateway.service.journal import record
-from gateway.store import devices, slots
-from gateway.store.slots import Owner
+from gateway.store import access_codes, devices, slots
 
 LOW_BATTERY = 0.2
 
@@ -26,9 +25,11 @@ def record_bolt(conn: sqlite3.Connection, device_id: str, event: LockEvent, now:
     payload: dict[str, Any] = {"method": "manual"}
     if event.kind is LockEventKind.CODE_USED:
         payload["method"] = "keycode"
-        row = slots.for_device(conn, device_id).get(event.slot or -1)
-        if row is not None and row.access_code_id is not None and row.owner is not Owner.POOL:
-            payload["access_code_id"] = row.access_code_id
+        row = slots.for_device(conn, device_id, only={event.slot or -1}).get(event.slot or -1)
+        code = access_codes.get(conn, row.access_code_id or "") if row is not None else None
+        # A pool code is secret until pulled: its id is never put in an event.
+        if code is not None and not code.in_pool:
+            payload["access_code_id"] = code.access_code_id
     record(conn, "lock.locked" if locked else "lock.unlocked", now, device_id=device_id,
            occurred_at=event.occurred_at or now, **payload)  # fmt: skip
 

@@ -157,3 +157,16 @@ async def test_a_refill_the_lock_refuses_shows_a_partial_pool(hub: Harness) -> N
     hub.advance(25 * H)
     await hub.settle(device_id)
     assert "partial_backup_access_code_pool" not in _issues(hub, device_id)
+
+
+async def test_a_pool_code_used_at_the_keypad_stays_secret_in_events(hub: Harness) -> None:
+    from drivers.base import LockEvent, LockEventKind
+    from gateway.store import events
+
+    device_id, lock, _ = await _pooled(hub)
+    secret = next(c for c in access_codes.for_device(hub.store.conn, device_id) if c.in_pool)
+    slot = next(s for s, pin in lock.codes().items() if pin == secret.code)
+    hub.reconciler(device_id).on_lock_event(LockEvent(LockEventKind.CODE_USED, slot=slot))
+    unlocked = events.query(hub.store.conn, since=START - H, event_types=["lock.unlocked"], limit=5)
+    assert len(unlocked) == 1
+    assert unlocked[0].access_code_id is None
