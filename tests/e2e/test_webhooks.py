@@ -15,6 +15,7 @@ from seam import SeamWebhook
 from svix.webhooks import Webhook
 
 from gateway.webhooks_signing import new_secret
+from tests.support.api import client_for, code_status
 from tests.support.daemon import Daemon
 from tests.support.receiver import Receiver
 from tests.support.wait import eventually
@@ -40,10 +41,6 @@ def _daemon(tmp_path: Path, receiver: Receiver, secret: str) -> Daemon:
     return daemon
 
 
-def _client(daemon: Daemon) -> httpx.Client:
-    return httpx.Client(base_url=daemon.url, headers={"Authorization": f"Bearer {daemon.key}"})
-
-
 def _all_events(client: httpx.Client) -> list[str]:
     """Event ids, oldest first, as /events/list has them."""
     body = client.get("/events/list", params={"since": "2000-01-01T00:00:00Z"}).json()
@@ -63,7 +60,7 @@ def _ids(received: list) -> list[str]:  # type: ignore[type-arg]
 def test_deliveries_verify_with_svix_and_the_seam_sdk(tmp_path: Path, receiver: Receiver) -> None:
     secret = new_secret()
     daemon = _daemon(tmp_path, receiver, secret)
-    client = _client(daemon)
+    client = client_for(daemon)
     _create_codes(client, 1)
     eventually(lambda: len(receiver.snapshot()) >= 3)
     for hit in receiver.snapshot():
@@ -84,7 +81,7 @@ def test_a_receiver_down_for_a_while_gets_every_event_once_in_order(
 ) -> None:
     receiver.up = False
     daemon = _daemon(tmp_path, receiver, new_secret())
-    client = _client(daemon)
+    client = client_for(daemon)
     _create_codes(client, 5)
     eventually(lambda: receiver.refused >= 3)
     receiver.up = True
@@ -99,7 +96,7 @@ def test_deliveries_pending_at_a_kill_9_are_delivered_after_restart(
 ) -> None:
     receiver.up = False
     daemon = _daemon(tmp_path, receiver, new_secret())
-    client = _client(daemon)
+    client = client_for(daemon)
     _create_codes(client, 3)
     eventually(lambda: receiver.refused >= 1)
     daemon.kill()
@@ -111,7 +108,7 @@ def test_deliveries_pending_at_a_kill_9_are_delivered_after_restart(
     assert pending > 0
     receiver.up = True
     daemon.start()
-    client = _client(daemon)
+    client = client_for(daemon)
     eventually(lambda: set(_all_events(client)) <= set(_ids(receiver.snapshot())), timeout=30)
     assert len(_ids(receiver.snapshot())) == len(set(_ids(receiver.snapshot())))
     assert daemon.stop() == 0
@@ -132,18 +129,13 @@ def test_a_hanging_receiver_never_holds_up_the_locks_or_the_api(
 ) -> None:
     receiver.delay = 60
     daemon = _daemon(tmp_path, receiver, new_secret())
-    client = _client(daemon)
+    client = client_for(daemon)
     device_id = client.get("/devices/list").json()["devices"][0]["device_id"]
     start = time.monotonic()
     created = client.post("/access_codes/create", json={"device_id": device_id, "code": "5931"})
     code_id = created.json()["access_code"]["access_code_id"]
     eventually(
-        lambda: (
-            client.get("/access_codes/get", params={"access_code_id": code_id}).json()[
-                "access_code"
-            ]["status"]
-            == "set"
-        ),
+        lambda: code_status(client, code_id) == "set",
         timeout=5,
     )
     assert time.monotonic() - start < 5

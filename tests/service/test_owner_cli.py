@@ -13,6 +13,7 @@ from gateway.config import Config
 from gateway.doctor import run_checks
 from gateway.store import devices
 from gateway.store.db import Store
+from tests.support.api import code_status
 from tests.support.daemon import Daemon, free_port
 from tests.support.harness import Harness
 from tests.support.wait import eventually
@@ -81,14 +82,7 @@ def test_codes_created_from_the_cli_reach_the_lock_of_a_running_daemon(tmp_path:
         client = httpx.Client(
             base_url=daemon.url, headers={"Authorization": f"Bearer {daemon.key}"}
         )
-        eventually(
-            lambda: (
-                client.get("/access_codes/get", params={"access_code_id": code_id}).json()[
-                    "access_code"
-                ]["status"]
-                == "set"
-            )
-        )
+        eventually(lambda: code_status(client, code_id) == "set")
         bad = lockgw("codes", "create", "--device", device_id, "--code", "12", "--data-dir",
                      str(tmp_path))  # fmt: skip
         assert bad.returncode == 2
