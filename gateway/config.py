@@ -57,6 +57,8 @@ class Config:
     webhooks: tuple[WebhookConfig, ...] = ()
     webhook_first_retry: float = 5.0  # seconds; doubles per attempt, for at least 24 hours
     event_retention_days: float = 30.0
+    # None: advertise over mDNS unless the API listens on loopback only.
+    mdns: bool | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -102,6 +104,13 @@ def _webhook(index: int, raw: dict[str, Any]) -> WebhookConfig:
         raise ConfigError(f"webhooks[{index}]: missing {exc}") from None
 
 
+def _optional_bool(section: dict[str, Any], key: str) -> bool | None:
+    value = section.get(key)
+    if value is None or isinstance(value, bool):
+        return value
+    raise ConfigError(f"{key} must be true or false, not {value!r}")
+
+
 def load(path: Path | None) -> Config:
     if path is None:
         return Config()
@@ -125,5 +134,6 @@ def load(path: Path | None) -> Config:
         virtual_locks=locks,
         virtual_server_url=raw.get("virtual_server", {}).get("url"),
         log_level=str(raw.get("log", {}).get("level", "INFO")),
+        mdns=_optional_bool(api, "mdns"),
         extra=raw,
     )

@@ -15,7 +15,7 @@ from aiohttp import web
 
 from drivers.remote.client import RemoteLock
 from drivers.virtual import make_lock
-from gateway import sd_notify
+from gateway import mdns, sd_notify
 from gateway.api.app import build_app
 from gateway.clock import Clock
 from gateway.config import SIM_LOCKS, Config
@@ -145,9 +145,14 @@ async def serve(config: Config, *, sim: bool) -> None:
     tls = tls_context(config)
     site = web.TCPSite(runner, config.host, config.port, ssl_context=tls)
     await site.start()
-    url = f"{'https' if tls else 'http'}://{config.host}:{config.port}"
+    scheme = "https" if tls else "http"
+    url = f"{scheme}://{config.host}:{config.port}"
     log.info("lockgw API listening on %s", url)
     print(f"lockgw: API on {url}", flush=True)
+    advertiser = None
+    if mdns.wanted(config.host, config.mdns):
+        advertiser = mdns.Advertiser(mdns.advert_for(config.host, config.port, scheme))
+        await advertiser.start()
     sd_notify.notify(f"READY=1\nSTATUS=API on {url}, {len(gateway.locks.drivers)} locks")
     watchdog = asyncio.create_task(sd_notify.keep_alive(gateway.healthy), name="watchdog")
     try:
@@ -156,6 +161,8 @@ async def serve(config: Config, *, sim: bool) -> None:
         log.info("lockgw shutting down")
         sd_notify.notify("STOPPING=1\nSTATUS=finishing the slot operations in flight")
         watchdog.cancel()
+        if advertiser is not None:
+            await advertiser.stop()
         await runner.cleanup()
         await gateway.close()
         await session.close()

@@ -46,7 +46,7 @@ def test_the_unit_is_a_hardened_notify_service_ordered_after_its_radios() -> Non
         "Type=notify", "WatchdogSec=", "Restart=on-failure", "User=lockgw",
         "StateDirectory=lockgw", "ConfigurationDirectory=lockgw", "ProtectSystem=strict",
         "ProtectHome=yes", "NoNewPrivileges=yes", "PrivateTmp=yes",
-        "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_BLUETOOTH",
+        "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_BLUETOOTH AF_NETLINK",
         "After=network-online.target zwave-js-server.service bluetooth.service",
     ):  # fmt: skip
         assert line in unit, line
