@@ -15,6 +15,8 @@ from aiohttp import web
 
 from drivers.remote.client import RemoteLock
 from drivers.virtual import make_lock
+from drivers.zwave.lock import ZWaveLock
+from drivers.zwave.network import ZWaveNetwork
 from gateway import mdns, sd_notify
 from gateway.api.app import build_app
 from gateway.clock import Clock
@@ -25,7 +27,7 @@ from gateway.engine.schedule import Boundaries
 from gateway.metrics import Metrics
 from gateway.retention import prune_forever
 from gateway.service.bundle import Services
-from gateway.store import webhooks
+from gateway.store import devices, webhooks
 from gateway.store.db import Store
 from gateway.trusted_clock import TrustedClock
 from gateway.webhook_delivery import Deliverer, DeliveryPolicy
@@ -42,6 +44,7 @@ class Gateway:
     services: Services
     app: web.Application
     _clock_task: asyncio.Task[None] | None = None
+    zwave: ZWaveNetwork | None = None
     _background: list[asyncio.Task[None]] = field(default_factory=list)
 
     @classmethod
@@ -80,8 +83,27 @@ class Gateway:
         for driver in await RemoteLock.discover(session, url):
             self.locks.add(driver)
 
+    async def add_zwave_locks(self, session: aiohttp.ClientSession) -> None:
+        """Locks on the zwave-js server: those known from earlier runs at once (offline until
+        the server answers), then every lock node the server has."""
+        settings = self.config.extra.get("zwave", {})
+        url = settings.get("url")
+        if not url:
+            return
+        network = ZWaveNetwork(str(url), session, self.locks.add)
+        for device in devices.all_devices(self.store.conn):
+            if device.driver == "zwave":
+                lock = ZWaveLock(device.ref, device.display_name, device.capabilities)
+                network.adopt(lock)
+                self.locks.add(lock)
+        self.zwave = network
+        network.start()
+        wait = float(settings.get("connect_wait_seconds", 15))
+        if not await network.wait_connected(wait):
+            log.warning("zwave-js server %s not reachable yet; its locks show offline", url)
+
     def add_locks(self, sim: bool) -> None:
-        hardware = self.config.virtual_server_url is not None
+        hardware = self.config.virtual_server_url is not None or self.zwave is not None
         wanted = self.config.virtual_locks or (SIM_LOCKS if sim and not hardware else ())
         for lock_config in wanted:
             lock = make_lock(lock_config.profile, lock_config.ref, lock_config.name)
@@ -126,6 +148,8 @@ class Gateway:
             self.services.clock.save()
         self.boundaries.stop()
         await self.locks.close()
+        if self.zwave is not None:
+            await self.zwave.close()
         self.store.close()
 
 
@@ -138,6 +162,7 @@ async def serve(config: Config, *, sim: bool) -> None:
     gateway = Gateway.build(config)
     session = aiohttp.ClientSession()
     await gateway.add_remote_locks(session)
+    await gateway.add_zwave_locks(session)
     gateway.add_locks(sim)
     gateway.start()
     runner = web.AppRunner(gateway.app, access_log=None, shutdown_timeout=1.0)

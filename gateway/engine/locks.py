@@ -41,6 +41,7 @@ class Locks:
         self.drivers: dict[str, LockDriver] = {}
         self.reconcilers: dict[str, Reconciler] = {}
         self._tasks: list[asyncio.Task[None]] = []
+        self._started = False
 
     def add(self, driver: LockDriver) -> Device:
         """Register a lock as a device (no radio work: its reconciler reads it first thing)."""
@@ -76,6 +77,8 @@ class Locks:
             count=self._count,
         )
         log.info("lock %s registered as device %s", info.name, device_id)
+        if self._started:  # found after start (a Z-Wave node included later)
+            self._run(device_id)
         return device
 
     def _count(self, device_id: str, operation: str, outcome: str) -> None:
@@ -87,11 +90,14 @@ class Locks:
 
     def start(self) -> None:
         """Run every reconciler and listen to every lock's events."""
-        for device_id, reconciler in self.reconcilers.items():
-            self._tasks.append(asyncio.create_task(reconciler.run(), name=f"reconcile:{device_id}"))
-            self._tasks.append(
-                asyncio.create_task(self._pump(device_id), name=f"events:{device_id}")
-            )
+        self._started = True
+        for device_id in self.reconcilers:
+            self._run(device_id)
+
+    def _run(self, device_id: str) -> None:
+        reconciler = self.reconcilers[device_id]
+        self._tasks.append(asyncio.create_task(reconciler.run(), name=f"reconcile:{device_id}"))
+        self._tasks.append(asyncio.create_task(self._pump(device_id), name=f"events:{device_id}"))
 
     async def _pump(self, device_id: str) -> None:
         reconciler = self.reconcilers[device_id]

@@ -93,7 +93,9 @@ class Reconciler:
             self._wake.set()
 
     def on_lock_event(self, event: LockEvent) -> None:
-        if event.kind is LockEventKind.SLOT_CHANGED and event.slot is not None:
+        if event.kind is LockEventKind.SLOT_CHANGED and event.slot is None:
+            self._needs_full_read = True  # e.g. "all user codes deleted" at the keypad
+        elif event.kind is LockEventKind.SLOT_CHANGED and event.slot is not None:
             self._dirty_slots.add(event.slot)
             # Behind masked read-back the report is the only evidence of the change: keep it
             # in the store, so a restart before the next pass still puts our code back.
@@ -192,6 +194,13 @@ class Reconciler:
             expected = self._expected_checksum()
             if expected is None or await self.driver.checksum() != expected:
                 self._needs_full_read = True
+        if self._needs_full_read and not self._dirty_slots and await self._checksum_agrees():
+            # Start-up or back online, and one checksum frame says the lock holds exactly what
+            # the store says: no need to read every slot (250 frames on a v2 lock).
+            self._record_state(await self.driver.state())
+            self._needs_full_read = False
+            self._last_drift_check = now
+            return
         if self._needs_full_read:
             state = await self.driver.state()
             readings = await self.driver.read_slots()
@@ -206,6 +215,10 @@ class Reconciler:
             reading = await self.driver.read_slot(slot)
             self._dirty_slots.discard(slot)
             self._take_in([reading], reported=frozenset({slot}))
+
+    async def _checksum_agrees(self) -> bool:
+        expected = self._expected_checksum()
+        return expected is not None and await self.driver.checksum() == expected
 
     def _expected_checksum(self) -> int | None:
         """What the lock's checksum should be if it holds what the store says (None when the

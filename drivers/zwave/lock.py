@@ -1,0 +1,238 @@
+"""One Z-Wave lock node as slots, through zwave-js-server-python.
+
+Slots are read and written with `invoke_cc_api(..., wait_for_result=True)`, i.e. on the radio:
+zwave-js's value cache is stale right after a set. A write is followed by one read of the slot,
+which is both the lock's duplicate verdict (a refused PIN leaves the slot as it was and the lock
+sends Access Control event 15) and the confirmation the reconciler asks for next.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from zwave_js_server.const import CommandClass, NodeStatus
+from zwave_js_server.exceptions import BaseZwaveJSServerError, FailedZWaveCommand
+from zwave_js_server.model.node import Node
+from zwave_js_server.model.notification import NotificationNotification
+
+from drivers.base import (
+    Capabilities,
+    DuplicateCode,
+    LockDriver,
+    LockEvent,
+    LockEventKind,
+    LockInfo,
+    LockOffline,
+    LockState,
+    LockTimeout,
+    PermanentDriverError,
+    Schedule,
+    SlotReading,
+)
+from drivers.checksum import user_code_checksum
+from drivers.zwave.facts import is_masked, occupied
+from drivers.zwave.translate import Echoes, from_notification, from_value
+
+log = logging.getLogger(__name__)
+
+ENABLED = 1
+SECURED, UNSECURED = 0xFF, 0x00
+OPERATION_TIMEOUT = 30.0  # zwave-js has its own, shorter timeouts; this only bounds a hang
+# zwave-js errors that will not go away by retrying (ZW0322 not supported, ZW0302 bad args...).
+PERMANENT_ZWAVE_ERRORS = {300, 301, 302, 322, 323}
+NODE_NOT_RESPONDING = {202, 204}
+
+
+class ZWaveLock(LockDriver):
+    def __init__(
+        self, ref: str, name: str, capabilities: Capabilities,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:  # fmt: skip
+        self._info = LockInfo(driver="zwave", ref=ref, name=name, capabilities=capabilities)
+        self.node: Node | None = None
+        self.echoes = Echoes()
+        self._monotonic = monotonic
+        self._events: asyncio.Queue[LockEvent | None] = asyncio.Queue()
+        self._unsubscribe: list[Callable[[], None]] = []
+        self._fresh: dict[int, SlotReading] = {}
+        self._duplicate = False
+
+    @property
+    def info(self) -> LockInfo:
+        return self._info
+
+    # -- the node, as the network hands it over -------------------------------------------------
+
+    def bind(self, node: Node, capabilities: Capabilities | None = None) -> None:
+        """A (re)connection to the zwave-js server found this lock's node."""
+        self.unbind(announce=False)
+        self.node = node
+        if capabilities is not None:
+            self._info.capabilities = capabilities
+        for event in ("value updated", "value added"):
+            self._unsubscribe.append(node.on(event, self._on_value))
+        self._unsubscribe.append(node.on("notification", self._on_notification))
+        self._unsubscribe.append(node.on("dead", lambda _: self._emit(LockEventKind.OFFLINE)))
+        self._unsubscribe.append(node.on("alive", lambda _: self._emit(LockEventKind.ONLINE)))
+        # After a reconnect the lock may have changed while nobody listened: read it again.
+        self._emit(LockEventKind.ONLINE if node.status is not NodeStatus.DEAD
+                   else LockEventKind.OFFLINE)  # fmt: skip
+
+    def unbind(self, *, announce: bool = True) -> None:
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe.clear()
+        self._fresh.clear()
+        if self.node is not None and announce:
+            self._emit(LockEventKind.OFFLINE)
+        self.node = None
+
+    def _emit(self, kind: LockEventKind) -> None:
+        self._events.put_nowait(LockEvent(kind))
+
+    def _on_value(self, event: dict[str, Any]) -> None:
+        lock_event = from_value(event.get("args", {}), self.echoes, self._monotonic())
+        if lock_event is not None:
+            if lock_event.slot is not None:
+                self._fresh.pop(lock_event.slot, None)
+            self._events.put_nowait(lock_event)
+
+    def _on_notification(self, event: dict[str, Any]) -> None:
+        notification = event.get("notification")
+        if not isinstance(notification, NotificationNotification):
+            return
+        lock_event = from_notification(
+            notification.type_, notification.event, notification.parameters
+        )
+        if lock_event is None:
+            return
+        if lock_event.kind is LockEventKind.DUPLICATE_REJECTED:
+            self._duplicate = True
+            return
+        if lock_event.slot is not None:
+            self._fresh.pop(lock_event.slot, None)
+        self._events.put_nowait(lock_event)
+
+    # -- the radio ---------------------------------------------------------------------------
+
+    async def _reachable_node(self) -> Node:
+        node = self.node
+        if node is None:
+            raise LockOffline("zwave-js server not connected")
+        if node.status is NodeStatus.DEAD:
+            try:
+                alive = await asyncio.wait_for(node.async_ping(), OPERATION_TIMEOUT)
+            except (BaseZwaveJSServerError, TimeoutError) as exc:
+                raise LockOffline(f"node {node.node_id} is dead: {exc}") from None
+            if not alive:
+                raise LockOffline(f"node {node.node_id} is dead (no answer to a ping)")
+        return node
+
+    async def _call(self, cc: CommandClass, method: str, *args: Any) -> Any:
+        node = await self._reachable_node()
+        try:
+            return await asyncio.wait_for(
+                node.async_invoke_cc_api(cc, method, *args, wait_for_result=True),
+                OPERATION_TIMEOUT,
+            )
+        except FailedZWaveCommand as exc:
+            code = exc.zwave_error_code
+            if code in PERMANENT_ZWAVE_ERRORS:
+                raise PermanentDriverError(f"ZW{code:04d}: {exc.zwave_error_message}") from None
+            if code in NODE_NOT_RESPONDING or node.status is NodeStatus.DEAD:
+                raise LockOffline(f"ZW{code:04d}: {exc.zwave_error_message}") from None
+            raise LockTimeout(f"ZW{code:04d}: {exc.zwave_error_message}") from None
+        except TimeoutError:
+            raise LockTimeout(f"node {node.node_id}: no result in {OPERATION_TIMEOUT} s") from None
+        except BaseZwaveJSServerError as exc:
+            raise LockOffline(f"zwave-js server: {exc}") from None
+
+    async def _get(self, slot: int) -> SlotReading:
+        result = await self._call(CommandClass.USER_CODE, "get", slot)
+        if not isinstance(result, dict):
+            raise LockTimeout(f"slot {slot}: no User Code Report")
+        status, code = result.get("userIdStatus"), result.get("userCode")
+        text = code if isinstance(code, str) else None
+        if text is not None and not text.strip("0") and status not in (1, 2):
+            text = None
+        taken = occupied(status if isinstance(status, int) else None, text)
+        masked = taken and text is not None and is_masked(text)
+        reading = SlotReading(
+            slot=slot, occupied=taken, code=text if taken and not masked else None, masked=masked
+        )
+        self.echoes.expect(slot, (text or "*") if taken else None, self._monotonic())
+        return reading
+
+    async def state(self) -> LockState:
+        node = self.node
+        if node is None:
+            return LockState(online=False)
+        await self._reachable_node()
+        return LockState(online=True, locked=_locked(node), battery_level=_battery(node))
+
+    async def read_slots(self) -> list[SlotReading]:
+        self._fresh.clear()
+        return [await self._get(slot) for slot in self._info.capabilities.slots]
+
+    async def read_slot(self, slot: int) -> SlotReading:
+        fresh = self._fresh.pop(slot, None)
+        return fresh if fresh is not None else await self._get(slot)
+
+    async def write_slot(
+        self, slot: int, code: str, name: str | None, schedule: Schedule | None = None
+    ) -> None:
+        self._fresh.pop(slot, None)
+        self.echoes.expect(slot, code, self._monotonic())
+        self._duplicate = False
+        await self._call(CommandClass.USER_CODE, "set", slot, ENABLED, code)
+        reading = await self._get(slot)
+        kept = reading.occupied and (reading.masked or reading.code == code)
+        if not kept and self._duplicate:
+            raise DuplicateCode(f"slot {slot}: the lock holds this PIN in another slot")
+        self._fresh[slot] = reading
+
+    async def clear_slot(self, slot: int) -> None:
+        self._fresh.pop(slot, None)
+        self.echoes.expect(slot, None, self._monotonic())
+        await self._call(CommandClass.USER_CODE, "clear", slot)
+
+    async def checksum(self) -> int | None:
+        if not self._info.capabilities.has_checksum:
+            return None
+        result = await self._call(CommandClass.USER_CODE, "getUserCodeChecksum")
+        return int(result) if isinstance(result, int) else None
+
+    def expected_checksum(self, codes: dict[int, str]) -> int | None:
+        return user_code_checksum(codes) if self._info.capabilities.has_checksum else None
+
+    async def set_locked(self, locked: bool) -> None:
+        await self._call(CommandClass.DOOR_LOCK, "set", SECURED if locked else UNSECURED)
+
+    async def events(self) -> AsyncIterator[LockEvent]:
+        while (event := await self._events.get()) is not None:
+            yield event
+
+    async def close(self) -> None:
+        self.unbind(announce=False)
+        self._events.put_nowait(None)
+
+
+def _value(node: Node, cc: CommandClass, prop: str) -> Any:
+    for value in node.values.values():
+        if value.command_class == cc and value.property_ == prop and value.endpoint in (0, None):
+            return value.value
+    return None
+
+
+def _locked(node: Node) -> bool | None:
+    mode = _value(node, CommandClass.DOOR_LOCK, "currentMode")
+    return None if mode is None else mode == SECURED
+
+
+def _battery(node: Node) -> float | None:
+    level = _value(node, CommandClass.BATTERY, "level")
+    return None if not isinstance(level, int | float) else max(0.0, min(1.0, level / 100))

@@ -1,0 +1,166 @@
+"""The connection to the zwave-js server: connect, find the lock nodes, reconnect with backoff.
+
+Lock drivers outlive connections: when the server restarts, each ZWaveLock loses its node
+(and says it is offline), and the next connection hands it the new node object (and it says
+it is online, which makes the reconciler read the lock again).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Callable
+from typing import Any
+
+import aiohttp
+from zwave_js_server.client import Client
+from zwave_js_server.const import CommandClass
+from zwave_js_server.exceptions import BaseZwaveJSServerError
+from zwave_js_server.model.node import Node
+
+from drivers.zwave.facts import (
+    SCHLAGE_CODE_LENGTH_PARAM,
+    NodeFacts,
+    brand,
+    capabilities,
+    lock_ref,
+)
+from drivers.zwave.lock import ZWaveLock
+
+log = logging.getLogger(__name__)
+
+RETRY_FIRST, RETRY_MAX = 0.5, 30.0
+
+
+class ZWaveNetwork:
+    def __init__(
+        self, url: str, session: aiohttp.ClientSession, on_new_lock: Callable[[ZWaveLock], object]
+    ) -> None:
+        self.url = url
+        self.session = session
+        self.on_new_lock = on_new_lock
+        self.locks: dict[str, ZWaveLock] = {}
+        self.connected = asyncio.Event()
+        self.client: Client | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    def adopt(self, lock: ZWaveLock) -> None:
+        """A lock known from an earlier run: its node is bound once the server is reached."""
+        self.locks[lock.info.ref] = lock
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="zwave-network")
+
+    async def wait_connected(self, seconds: float) -> bool:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.connected.wait(), seconds)
+        return self.connected.is_set()
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if self.client is not None:
+            with contextlib.suppress(Exception):
+                await self.client.disconnect()
+
+    async def _run(self) -> None:
+        delay = RETRY_FIRST
+        while True:
+            try:
+                await self._session()
+                delay = RETRY_FIRST  # it was up: reconnect quickly
+            except (BaseZwaveJSServerError, aiohttp.ClientError, OSError) as exc:
+                log.warning("zwave-js server %s: %s; retrying in %.1f s", self.url, exc, delay)
+            finally:
+                self.connected.clear()
+                for lock in self.locks.values():
+                    lock.unbind()
+            await asyncio.sleep(delay * random.uniform(0.8, 1.2))
+            delay = min(RETRY_MAX, delay * 2)
+
+    async def _session(self) -> None:
+        client = Client(self.url, self.session)
+        self.client = client
+        await client.connect()
+        ready = asyncio.Event()
+        listening = asyncio.create_task(client.listen(ready))
+        waiting = asyncio.create_task(ready.wait())
+        done, _ = await asyncio.wait({listening, waiting}, return_when=asyncio.FIRST_COMPLETED)
+        if waiting not in done:
+            waiting.cancel()
+            await listening  # raises what went wrong
+            return
+        assert client.driver is not None
+        controller = client.driver.controller
+        log.info("zwave-js server %s: home %08x, %d nodes", self.url, controller.home_id or 0,
+                 len(controller.nodes))  # fmt: skip
+        for node in controller.nodes.values():
+            await self._take(client, node)
+        controller.on("node added", lambda event: self._node_added(client, event))
+        self.connected.set()
+        await listening
+
+    def _node_added(self, client: Client, event: dict[str, Any]) -> None:
+        node = event.get("node")
+        if isinstance(node, Node):
+            node.once("ready", lambda _: asyncio.ensure_future(self._take(client, node)))
+
+    async def _take(self, client: Client, node: Node) -> None:
+        """A node with the User Code CC is a lock; bind it (once its interview is done)."""
+        if not any(cc.id == CommandClass.USER_CODE for cc in node.command_classes):
+            return
+        if not node.ready:
+            node.once("ready", lambda _: asyncio.ensure_future(self._take(client, node)))
+            return
+        assert client.driver is not None
+        facts = await node_facts(client.driver.controller.home_id or 0, node)
+        ref = lock_ref(facts.home_id, facts.node_id)
+        caps = capabilities(facts)
+        lock = self.locks.get(ref)
+        if lock is None:
+            lock = ZWaveLock(ref, node.name or f"{brand(facts).title()} lock (node {node.node_id})",
+                             caps)  # fmt: skip
+            self.locks[ref] = lock
+            lock.bind(node, caps)
+            self.on_new_lock(lock)
+        else:
+            lock.bind(node, caps)
+
+
+async def node_facts(home_id: int, node: Node) -> NodeFacts:
+    versions = {cc.id: cc.version for cc in node.command_classes}
+    users = sum(
+        1 for v in node.values.values()
+        if v.command_class == CommandClass.USER_CODE and v.property_ == "userIdStatus"
+    )  # fmt: skip
+    if users == 0:
+        users = int(await _ask(node, CommandClass.USER_CODE, "getUsersCount") or 0)
+    exact = None
+    if node.manufacturer_id == 0x003B and CommandClass.CONFIGURATION in versions:
+        length = await _ask(node, CommandClass.CONFIGURATION, "get", SCHLAGE_CODE_LENGTH_PARAM)
+        exact = length if isinstance(length, int) and 4 <= length <= 10 else None
+    config = node.device_config
+    return NodeFacts(
+        home_id=home_id,
+        node_id=node.node_id,
+        manufacturer_id=node.manufacturer_id,
+        product_type=node.product_type,
+        product_id=node.product_id,
+        label=(config.label if config is not None and config.label else None),
+        users=users,
+        user_code_version=versions.get(CommandClass.USER_CODE, 1),
+        exact_length=exact,
+        has_year_day_schedules=CommandClass.SCHEDULE_ENTRY_LOCK in versions,
+    )
+
+
+async def _ask(node: Node, cc: CommandClass, method: str, *args: Any) -> Any:
+    try:
+        return await node.async_invoke_cc_api(cc, method, *args, wait_for_result=True)
+    except BaseZwaveJSServerError as exc:
+        log.warning("node %d: %s.%s failed: %s", node.node_id, cc.name, method, exc)
+        return None

@@ -1,0 +1,181 @@
+// How the simulated locks differ from zwave-js's generic mocks: real locks' quirks and faults.
+// Behaviors defined later run first (zwave-js's MockNode.defineBehavior prepends them).
+"use strict";
+
+const cc = require("@zwave-js/cc");
+const { createMockZWaveRequestFrame } = require("@zwave-js/testing");
+
+const AVAILABLE = 0;
+const ENABLED = 1;
+const ACCESS_CONTROL = 6;
+const EVENT = { KEYPAD_LOCK: 5, KEYPAD_UNLOCK: 6, CODE_DELETED: 0x0d, CODE_ADDED: 0x0e,
+  DUPLICATE: 0x0f };
+const MASK = "**********";
+
+const codeKey = (slot) => `UserCode_userCode_${slot}`;
+const statusKey = (slot) => `UserCode_userIdStatus_${slot}`;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function codeOf(node, slot) {
+  const status = node.state.get(statusKey(slot));
+  const code = node.state.get(codeKey(slot));
+  if (status === undefined || status === AVAILABLE || !code) return null;
+  return typeof code === "string" ? code : Buffer.from(code).toString("ascii");
+}
+
+function codes(node, numUsers) {
+  const out = {};
+  for (let slot = 1; slot <= numUsers; slot++) {
+    const code = codeOf(node, slot);
+    if (code !== null) out[slot] = code;
+  }
+  return out;
+}
+
+function numUsers(sim) {
+  return sim.profile.commandClasses.find((c) => c.ccId === 0x63).numUsers;
+}
+
+function lengthOk(sim, code) {
+  const { quirks, node } = sim;
+  if (quirks.exactLengthParam) {
+    const length = node.state.get(`Configuration_value_${quirks.exactLengthParam}`) ??
+      quirks.defaultLength;
+    return code.length === length;
+  }
+  const [min, max] = quirks.lengths ?? [4, 10];
+  return code.length >= min && code.length <= max;
+}
+
+async function send(sim, command) {
+  if (sim.faults.dead) return;
+  await sim.node.sendToController(createMockZWaveRequestFrame(command, { ackRequested: false }));
+}
+
+function notification(sim, event, userId) {
+  return send(sim, new cc.NotificationCCReport({
+    nodeId: sim.node.id, notificationType: ACCESS_CONTROL, notificationEvent: event,
+    ...(userId === undefined ? {} : { eventParameters: Uint8Array.from([userId]) }),
+  }));
+}
+
+function userCodeReport(sim, slot) {
+  const code = codeOf(sim.node, slot);
+  return send(sim, new cc.UserCodeCCReport({
+    nodeId: sim.node.id, userId: slot,
+    userIdStatus: code === null ? AVAILABLE : ENABLED,
+    userCode: code === null ? "" : (sim.quirks.masked ? MASK : code),
+  }));
+}
+
+// One code arriving over the radio: kept, dropped (wrong length) or refused (duplicate).
+function programFromRadio(sim, { userId, userIdStatus, userCode }) {
+  const node = sim.node;
+  if (userIdStatus === AVAILABLE || userCode === undefined) {
+    node.state.set(statusKey(userId), AVAILABLE);
+    node.state.set(codeKey(userId), undefined);
+    return;
+  }
+  const code = typeof userCode === "string" ? userCode : Buffer.from(userCode).toString("ascii");
+  if (!lengthOk(sim, code)) return; // acknowledged, and silently not kept (Schlage)
+  if (sim.quirks.rejectDuplicates) {
+    const holder = Object.entries(codes(node, numUsers(sim)))
+      .find(([slot, held]) => held === code && Number(slot) !== userId);
+    if (holder) {
+      setImmediate(() => void notification(sim, EVENT.DUPLICATE, userId));
+      return;
+    }
+  }
+  node.state.set(statusKey(userId), userIdStatus);
+  node.state.set(codeKey(userId), code);
+}
+
+function lockBehaviors(sim) {
+  const quirks = sim.quirks;
+  const counting = {
+    // Counts every command the lock receives (the bench's "frames per code").
+    handleCC(controller, self, received) {
+      sim.counts.received += 1;
+      const name = received.constructor.name;
+      sim.counts.byCommand[name] = (sim.counts.byCommand[name] ?? 0) + 1;
+      return undefined;
+    },
+  };
+  const faults = {
+    async handleCC() {
+      if (sim.faults.dead) return { action: "stop" };
+      const delay = sim.faults.delayMs || quirks.delayMs || 0;
+      if (delay > 0) await sleep(delay);
+      return undefined;
+    },
+  };
+  const battery = {
+    handleCC(controller, self, received) {
+      if (received instanceof cc.BatteryCCGet) {
+        return { action: "sendCC",
+          cc: new cc.BatteryCCReport({ nodeId: controller.ownNodeId, level: sim.battery }) };
+      }
+      return undefined;
+    },
+  };
+  const userCodes = {
+    handleCC(controller, self, received) {
+      if (received instanceof cc.UserCodeCCSet) {
+        if (received.userId > numUsers(sim)) return { action: "fail" };
+        programFromRadio(sim, received);
+        return { action: "ok" };
+      }
+      if (received instanceof cc.UserCodeCCExtendedUserCodeSet) {
+        for (const entry of received.userCodes) {
+          if (entry.userId === 0 || entry.userId > numUsers(sim)) return undefined;
+          programFromRadio(sim, entry);
+        }
+        return { action: "ok" };
+      }
+      if (quirks.masked && received instanceof cc.UserCodeCCGet && received.userId <= numUsers(sim)) {
+        const code = codeOf(self, received.userId);
+        return { action: "sendCC", cc: new cc.UserCodeCCReport({
+          nodeId: controller.ownNodeId, userId: received.userId,
+          userIdStatus: code === null ? AVAILABLE : ENABLED, userCode: code === null ? "" : MASK,
+        }) };
+      }
+      return undefined;
+    },
+  };
+  return [battery, userCodes, faults, counting];
+}
+
+// What a person does at the lock (the control API calls these).
+const keypad = {
+  async set(sim, slot, code, report) {
+    sim.node.state.set(statusKey(slot), ENABLED);
+    sim.node.state.set(codeKey(slot), code);
+    if (report === "report" || report === "both") await userCodeReport(sim, slot);
+    if (report === "notification" || report === "both") {
+      await notification(sim, EVENT.CODE_ADDED, slot);
+    }
+  },
+  async remove(sim, slot, report) {
+    sim.node.state.set(statusKey(slot), AVAILABLE);
+    sim.node.state.set(codeKey(slot), undefined);
+    if (report === "report" || report === "both") await userCodeReport(sim, slot);
+    if (report === "notification" || report === "both") {
+      await notification(sim, EVENT.CODE_DELETED, slot);
+    }
+  },
+  async unlock(sim, slot) {
+    sim.node.state.set("DoorLock_currentMode", 0x00);
+    await send(sim, new cc.DoorLockCCOperationReport({
+      nodeId: sim.node.id, currentMode: 0x00, outsideHandlesCanOpenDoor: [false, false, false,
+        false], insideHandlesCanOpenDoor: [false, false, false, false],
+    }));
+    await notification(sim, EVENT.KEYPAD_UNLOCK, slot);
+  },
+  async battery(sim, level) {
+    sim.battery = level;
+    sim.node.state.set("Sim_battery", level);
+    await send(sim, new cc.BatteryCCReport({ nodeId: sim.node.id, level }));
+  },
+};
+
+module.exports = { lockBehaviors, keypad, codes, numUsers, MASK };

@@ -1,0 +1,98 @@
+// The simulator's control API (127.0.0.1 only): what a person does at a lock, and faults.
+//
+//   GET  /nodes                         every lock: profile, codes in its memory, faults, battery
+//   GET  /nodes/:id                     one lock
+//   POST /nodes/:id/keypad/set          {slot, code, report: "none"|"report"|"notification"|"both"}
+//   POST /nodes/:id/keypad/delete       {slot, report}
+//   POST /nodes/:id/keypad/unlock       {slot}
+//   POST /nodes/:id/dead                the lock stops answering (no ACKs)
+//   POST /nodes/:id/alive               it answers again ({announce: true}: and says so)
+//   POST /nodes/:id/delay               {ms} added before each answer
+//   POST /nodes/:id/battery             {level} (percent), reported unsolicited
+//   POST /nodes/:id/counts/reset        zero the received-command counters
+"use strict";
+
+const http = require("node:http");
+const { keypad, codes, numUsers } = require("./behaviors.cjs");
+
+function describe(sim) {
+  return {
+    id: sim.node.id, profile: sim.lock.profile, name: sim.lock.name ?? null,
+    codes: codes(sim.node, numUsers(sim)), faults: sim.faults, battery: sim.battery,
+    counts: sim.counts,
+  };
+}
+
+function readBody(request) {
+  return new Promise((resolve, reject) => {
+    let data = "";
+    request.on("data", (chunk) => { data += chunk; });
+    request.on("end", () => {
+      try { resolve(data ? JSON.parse(data) : {}); } catch (error) { reject(error); }
+    });
+  });
+}
+
+const REPORTS = new Set(["none", "report", "notification", "both"]);
+
+async function act(sim, action, body) {
+  const report = body.report ?? "none";
+  if (!REPORTS.has(report)) throw new Error(`report must be one of ${[...REPORTS]}`);
+  switch (action) {
+    case "keypad/set":
+      if (!Number.isInteger(body.slot) || typeof body.code !== "string") {
+        throw new Error("slot (integer) and code (string) are required");
+      }
+      return keypad.set(sim, body.slot, body.code, report);
+    case "keypad/delete":
+      return keypad.remove(sim, body.slot, report);
+    case "keypad/unlock":
+      return keypad.unlock(sim, body.slot);
+    case "dead":
+      sim.faults.dead = true;
+      sim.node.autoAckControllerFrames = false;
+      return undefined;
+    case "alive":
+      sim.faults.dead = false;
+      sim.node.autoAckControllerFrames = true;
+      if (body.announce) await keypad.battery(sim, sim.battery);
+      return undefined;
+    case "delay":
+      sim.faults.delayMs = Number(body.ms ?? 0);
+      return undefined;
+    case "battery":
+      return keypad.battery(sim, Number(body.level));
+    case "counts/reset":
+      sim.counts.received = 0;
+      sim.counts.byCommand = {};
+      return undefined;
+    default:
+      throw new Error(`unknown action ${action}`);
+  }
+}
+
+function startControl(port, controller, sims) {
+  const server = http.createServer(async (request, response) => {
+    const reply = (status, body) => {
+      response.writeHead(status, { "content-type": "application/json" });
+      response.end(JSON.stringify(body));
+    };
+    try {
+      const url = new URL(request.url, "http://localhost");
+      const parts = url.pathname.split("/").filter(Boolean);
+      if (parts[0] !== "nodes") return reply(404, { error: "not found" });
+      if (parts.length === 1) return reply(200, [...sims.values()].map(describe));
+      const sim = sims.get(Number(parts[1]));
+      if (!sim) return reply(404, { error: `no node ${parts[1]}` });
+      if (parts.length === 2 && request.method === "GET") return reply(200, describe(sim));
+      if (request.method !== "POST") return reply(405, { error: "POST only" });
+      await act(sim, parts.slice(2).join("/"), await readBody(request));
+      return reply(200, describe(sim));
+    } catch (error) {
+      return reply(400, { error: String(error.message ?? error) });
+    }
+  });
+  return new Promise((resolve) => server.listen(port, "127.0.0.1", () => resolve(server)));
+}
+
+module.exports = { startControl };

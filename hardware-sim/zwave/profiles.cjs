@@ -1,0 +1,78 @@
+// Lock profiles for the simulated Z-Wave network: what each simulated node says it is.
+// Manufacturer ids are real (so zwave-js names the brand); product ids are our own, so no
+// device configuration file from the zwave-js database applies to them.
+"use strict";
+
+const CC = { USER_CODE: 0x63, DOOR_LOCK: 0x62, NOTIFICATION: 0x71, BATTERY: 0x80,
+  SCHEDULE_ENTRY_LOCK: 0x4e, CONFIGURATION: 0x70, SUPERVISION: 0x6c, VERSION: 0x86,
+  MANUFACTURER_SPECIFIC: 0x72 };
+
+// Access Control notification events (Notification type 6).
+const ACCESS_CONTROL_EVENTS = [1, 2, 3, 4, 5, 6, 0x0d, 0x0e, 0x0f, 0x10];
+
+function lockClasses(userCode, extra = []) {
+  return [
+    { ccId: CC.VERSION, version: 3 },
+    { ccId: CC.MANUFACTURER_SPECIFIC, version: 2 },
+    { ccId: CC.USER_CODE, ...userCode },
+    {
+      ccId: CC.DOOR_LOCK, version: 2,
+      supportedOperationTypes: [1], supportedDoorLockModes: [0x00, 0xff],
+    },
+    {
+      ccId: CC.NOTIFICATION, version: 8,
+      supportsV1Alarm: false, notificationTypesAndEvents: { 6: ACCESS_CONTROL_EVENTS },
+    },
+    { ccId: CC.BATTERY, version: 1 },
+    ...extra,
+  ];
+}
+
+// Each profile: the node's capabilities, plus `quirks` the simulator's behaviors act on.
+const PROFILES = {
+  // Schlage BE469-like: User Code v1, 30 slots, every code must have the length set in
+  // configuration parameter 16 (a wrong length is acknowledged and silently dropped).
+  "schlage-30": {
+    manufacturerId: 0x003b, productType: 0x7a01, productId: 0x0030,
+    commandClasses: lockClasses({ version: 1, numUsers: 30 }, [
+      { ccId: CC.CONFIGURATION, version: 1,
+        parameters: [{ "#": 16, valueSize: 1, minValue: 4, maxValue: 8, defaultValue: 4 }] },
+    ]),
+    quirks: { exactLengthParam: 16, defaultLength: 4 },
+  },
+  // Kwikset-like: User Code v2, 250 slots, checksum, 4-8 digits.
+  "kwikset-250": {
+    manufacturerId: 0x0090, productType: 0x7a02, productId: 0x0250,
+    commandClasses: lockClasses({ version: 2, numUsers: 250, supportsUserCodeChecksum: true }),
+    quirks: { lengths: [4, 8] },
+  },
+  // Yale-like: User Code v1 with Schedule Entry Lock year-day slots (one per user).
+  "yale-schedule": {
+    manufacturerId: 0x0129, productType: 0x7a03, productId: 0x0020,
+    commandClasses: lockClasses({ version: 1, numUsers: 20 }, [
+      { ccId: CC.SCHEDULE_ENTRY_LOCK, version: 2,
+        numWeekDaySlots: 0, numYearDaySlots: 1, numDailyRepeatingSlots: 0 },
+    ]),
+    quirks: { lengths: [4, 8] },
+  },
+  // Masks read-back: occupied slots read as "**********".
+  "masked-30": {
+    manufacturerId: 0x003b, productType: 0x7a04, productId: 0x0031,
+    commandClasses: lockClasses({ version: 1, numUsers: 30 }),
+    quirks: { masked: true, lengths: [4, 8] },
+  },
+  // Refuses a PIN that another slot holds (Access Control notification event 15).
+  "duplicate-rejecting": {
+    manufacturerId: 0x0090, productType: 0x7a05, productId: 0x0030,
+    commandClasses: lockClasses({ version: 1, numUsers: 30 }),
+    quirks: { rejectDuplicates: true, lengths: [4, 8] },
+  },
+  // Takes its time answering (reports arrive ~600 ms late, within zwave-js's report timeout).
+  "slow": {
+    manufacturerId: 0x003b, productType: 0x7a06, productId: 0x0032,
+    commandClasses: lockClasses({ version: 1, numUsers: 30 }),
+    quirks: { delayMs: 600, lengths: [4, 8] },
+  },
+};
+
+module.exports = { PROFILES, CC };
