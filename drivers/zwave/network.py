@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import aiohttp
@@ -45,6 +45,7 @@ class ZWaveNetwork:
         self.connected = asyncio.Event()
         self.client: Client | None = None
         self._task: asyncio.Task[None] | None = None
+        self._pending: set[asyncio.Task[None]] = set()
 
     def adopt(self, lock: ZWaveLock) -> None:
         """A lock known from an earlier run: its node is bound once the server is reached."""
@@ -107,14 +108,24 @@ class ZWaveNetwork:
     def _node_added(self, client: Client, event: dict[str, Any]) -> None:
         node = event.get("node")
         if isinstance(node, Node):
-            node.once("ready", lambda _: asyncio.ensure_future(self._take(client, node)))
+            node.once("ready", lambda _: self._later(self._take(client, node)))
+
+    def _later(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._pending.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._pending.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("zwave: taking a node failed", exc_info=task.exception())
 
     async def _take(self, client: Client, node: Node) -> None:
         """A node with the User Code CC is a lock; bind it (once its interview is done)."""
-        if not any(cc.id == CommandClass.USER_CODE for cc in node.command_classes):
+        if not node.ready:  # its command classes are known once the interview is done
+            node.once("ready", lambda _: self._later(self._take(client, node)))
             return
-        if not node.ready:
-            node.once("ready", lambda _: asyncio.ensure_future(self._take(client, node)))
+        if not any(cc.id == CommandClass.USER_CODE for cc in node.command_classes):
             return
         assert client.driver is not None
         facts = await node_facts(client.driver.controller.home_id or 0, node)

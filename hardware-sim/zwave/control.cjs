@@ -10,6 +10,7 @@
 //   POST /nodes/:id/delay               {ms} added before each answer
 //   POST /nodes/:id/battery             {level} (percent), reported unsolicited
 //   POST /nodes/:id/counts/reset        zero the received-command counters
+//   POST /nodes/:id/reset               empty memory, no faults, full battery (test isolation)
 "use strict";
 
 const http = require("node:http");
@@ -62,6 +63,18 @@ async function act(sim, action, body) {
       return undefined;
     case "battery":
       return keypad.battery(sim, Number(body.level));
+    case "reset":
+      for (const slot of Object.keys(codes(sim.node, numUsers(sim)))) {
+        await keypad.remove(sim, Number(slot), "none");
+      }
+      sim.faults.dead = false;
+      sim.faults.delayMs = 0;
+      sim.node.autoAckControllerFrames = true;
+      sim.battery = 90;
+      sim.node.state.set("Sim_battery", 90);
+      sim.counts.received = 0;
+      sim.counts.byCommand = {};
+      return undefined;
     case "counts/reset":
       sim.counts.received = 0;
       sim.counts.byCommand = {};

@@ -67,11 +67,11 @@ const PROFILES = {
     commandClasses: lockClasses({ version: 1, numUsers: 30 }),
     quirks: { rejectDuplicates: true, lengths: [4, 8] },
   },
-  // Takes its time answering (reports arrive ~600 ms late, within zwave-js's report timeout).
+  // Takes its time answering (reports arrive ~400 ms late, within zwave-js's report timeout).
   "slow": {
     manufacturerId: 0x003b, productType: 0x7a06, productId: 0x0032,
-    commandClasses: lockClasses({ version: 1, numUsers: 30 }),
-    quirks: { delayMs: 600, lengths: [4, 8] },
+    commandClasses: lockClasses({ version: 1, numUsers: 10 }),
+    quirks: { delayMs: 400, lengths: [4, 8] },
   },
 };
 

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
 from seam import Seam
 
 from tests.support.daemon import Daemon
-from tests.support.openapi import SeamOpenApi, error_body_errors
+from tests.support.openapi import ResponseChecker, SeamOpenApi
 
 E2E_CONFIG = """
 [[virtual_locks]]
@@ -56,26 +54,6 @@ def daemon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Daemon]:
     gateway.start()
     yield gateway
     assert gateway.stop() == 0, gateway.log()
-
-
-class ResponseChecker:
-    """An httpx response hook: fails the call whose body the cloud's schema would reject."""
-
-    def __init__(self, openapi: SeamOpenApi) -> None:
-        self.openapi = openapi
-        self.checked = 0
-
-    def __call__(self, response: httpx.Response) -> None:
-        response.read()
-        body: Any = response.json()
-        path = response.request.url.path
-        if response.status_code < 300:
-            problems = self.openapi.response_errors(path, body)
-        else:
-            problems = error_body_errors(body)
-        self.checked += 1
-        if problems:
-            raise AssertionError(f"{path} answered a body the schema rejects: {problems[:5]}")
 
 
 @pytest.fixture

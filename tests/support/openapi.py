@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import httpx
 import jsonschema
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
@@ -107,3 +108,23 @@ ERROR_SCHEMA = {
 def error_body_errors(body: Any) -> list[str]:
     validator = jsonschema.Draft7Validator(ERROR_SCHEMA)
     return [e.message for e in validator.iter_errors(body)]
+
+
+class ResponseChecker:
+    """An httpx response hook: fails the call whose body the cloud's schema would reject."""
+
+    def __init__(self, openapi: SeamOpenApi) -> None:
+        self.openapi = openapi
+        self.checked = 0
+
+    def __call__(self, response: httpx.Response) -> None:
+        response.read()
+        body: Any = response.json()
+        path = response.request.url.path
+        if response.status_code < 300:
+            problems = self.openapi.response_errors(path, body)
+        else:
+            problems = error_body_errors(body)
+        self.checked += 1
+        if problems:
+            raise AssertionError(f"{path} answered a body the schema rejects: {problems[:5]}")

