@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from gateway.domain.models import AccessCode, Device, Issue
+from gateway.timefmt import to_iso
 
 
 def with_issue(
@@ -37,7 +38,9 @@ def event_issue_lists(device: Device, code: AccessCode | None) -> dict[str, Any]
     """The error/warning arrays the cloud attaches to delay/failure events."""
 
     def brief(issues: list[Issue], key: str) -> list[dict[str, str]]:
-        return [{key: i.code, "message": i.message} for i in issues]
+        return [
+            {key: i.code, "message": i.message, "created_at": to_iso(i.created_at)} for i in issues
+        ]
 
     return {
         "connected_account_errors": [],

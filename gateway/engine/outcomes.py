@@ -216,7 +216,7 @@ def set_online(conn: sqlite3.Connection, device: Device, online: bool, now: date
             device, online=False, errors=with_issue(device.errors, "device_offline", message, now)
         )
         record(conn, "device.disconnected", now, device_id=device.device_id,
-               error_code="device_offline", **event_issue_lists(device, None))  # fmt: skip
+               error_code="device_disconnected", **event_issue_lists(device, None))  # fmt: skip
     devices.save(conn, device)
     for code in access_codes.for_device(conn, device.device_id):
         if not code.is_managed:

@@ -142,7 +142,7 @@ function lockBehaviors(sim) {
       return undefined;
     },
   };
-  return [battery, userCodes, faults, counting];
+  return [counting, faults, battery, userCodes];
 }
 
 // What a person does at the lock (the control API calls these).
