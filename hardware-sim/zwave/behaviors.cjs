@@ -71,6 +71,14 @@ function userCodeReport(sim, slot) {
 // One code arriving over the radio: kept, dropped (wrong length) or refused (duplicate).
 function programFromRadio(sim, { userId, userIdStatus, userCode }) {
   const node = sim.node;
+  if (userId === 0 && userIdStatus === AVAILABLE) {
+    // User id 0 means every user: the lock forgets all its codes (User Code CC).
+    for (let slot = 1; slot <= numUsers(sim); slot++) {
+      node.state.set(statusKey(slot), AVAILABLE);
+      node.state.set(codeKey(slot), undefined);
+    }
+    return;
+  }
   if (userIdStatus === AVAILABLE || userCode === undefined) {
     node.state.set(statusKey(userId), AVAILABLE);
     node.state.set(codeKey(userId), undefined);

@@ -42,15 +42,17 @@ class ZWaveSim:
         self.port = free_port()
         self.control_port = free_port()
         self.url = f"ws://127.0.0.1:{self.port}"
+        self.server_config: Path | None = None  # default: the shipped systemd/ config
         self.proc: subprocess.Popen[str] | None = None
         self.output: list[str] = []
         self.http = httpx.Client(base_url=f"http://127.0.0.1:{self.control_port}", timeout=10)
 
     def start(self, timeout: float = 60.0) -> None:
+        extra = [] if self.server_config is None else ["--server-config", str(self.server_config)]
         self.proc = subprocess.Popen(
             [str(RUN), "--port", str(self.port), "--control-port", str(self.control_port),
              "--locks", str(self.locks_file), "--state", str(self.state),
-             "--cache", str(self.cache)],
+             "--cache", str(self.cache), *extra],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             env={**os.environ}, start_new_session=True,
         )  # fmt: skip
