@@ -4,21 +4,22 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CONTRACT := tests/contract
+ZWAVE_SIM := hardware-sim/zwave
 HOST ?= 127.0.0.1
 PORT ?= 8484
 DATA_DIR ?= .lockgw-data
 
 .PHONY: run test lint typecheck pytest bench clean install
 
-run: $(STAMP)
+run: $(STAMP) $(ZWAVE_SIM)/node_modules/.installed
 	@mkdir -p $(DATA_DIR)
 	@test -s $(DATA_DIR)/api-key || { $(VENV)/bin/lockgw keys create --data-dir $(DATA_DIR) \
 		--name "make run" | tail -n 1 > $(DATA_DIR)/api-key && chmod 600 $(DATA_DIR)/api-key; }
 	@echo "lockgw: API URL http://$(HOST):$(PORT)"
 	@echo "lockgw: API key $$(cat $(DATA_DIR)/api-key)"
-	$(VENV)/bin/lockgw serve --sim --data-dir $(DATA_DIR) --host $(HOST) --port $(PORT)
+	scripts/run-sim $(DATA_DIR) $(HOST) $(PORT)
 
-test: $(STAMP) $(CONTRACT)/node_modules/.installed
+test: $(STAMP) $(CONTRACT)/node_modules/.installed $(ZWAVE_SIM)/node_modules/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
@@ -37,8 +38,12 @@ $(CONTRACT)/node_modules/.installed: $(CONTRACT)/package.json $(CONTRACT)/packag
 	cd $(CONTRACT) && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+$(ZWAVE_SIM)/node_modules/.installed: $(ZWAVE_SIM)/package.json $(ZWAVE_SIM)/package-lock.json
+	cd $(ZWAVE_SIM) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 bench: $(STAMP)
 	$(PY) -m bench.api_latency
 
 clean:
-	rm -rf $(VENV) $(DATA_DIR) $(CONTRACT)/node_modules .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(DATA_DIR) $(CONTRACT)/node_modules $(ZWAVE_SIM)/node_modules .mypy_cache .pytest_cache .ruff_cache

@@ -62,8 +62,9 @@ def _converged(client: httpx.Client, sim: ZWaveSim, node: int) -> bool:
 
 
 def _create(client: httpx.Client, node: int, code: str) -> str:
-    response = client.post("/access_codes/create",
-                           json={"device_id": _device(node), "code": code, "name": code})
+    response = client.post(
+        "/access_codes/create", json={"device_id": _device(node), "code": code, "name": code}
+    )
     assert response.status_code == 200, response.text
     return str(response.json()["access_code"]["access_code_id"])
 
@@ -105,8 +106,10 @@ def test_without_query_all_user_codes_a_first_interview_wipes_the_lock(tmp_path:
     """Why the shipped config matters: the same cache loss with zwave-js's default wipes every
     code on the lock (this is zwave-js's behaviour, which our config prevents)."""
     (tmp_path / "sim").mkdir()
-    sim = ZWaveSim(tmp_path / "sim", locks=[{"id": 2, "profile": "schlage-30",
-                                               "codes": [{"slot": 1, "code": "4711"}]}])
+    sim = ZWaveSim(
+        tmp_path / "sim",
+        locks=[{"id": 2, "profile": "schlage-30", "codes": [{"slot": 1, "code": "4711"}]}],
+    )
     config = tmp_path / "default.config.js"
     config.write_text(NO_QUERY_CONFIG)
     sim.server_config = config

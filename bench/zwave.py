@@ -1,0 +1,168 @@
+"""Z-Wave on the simulated network (a real zwave-js server): API create -> `set` latency, our
+overhead over a bare zwave-js-server-python set, frames per code life cycle, and what a drift
+check costs (one checksum frame) against a full slot scan.
+
+Run: .venv/bin/python -m bench.zwave
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import httpx
+from zwave_js_server.client import Client
+from zwave_js_server.const import CommandClass
+
+from bench.common import summary_ms, write_results
+from drivers.zwave.facts import lock_ref
+from drivers.zwave.network import ZWaveNetwork
+from gateway.engine.locks import device_id_for
+from tests.support.daemon import Daemon
+from tests.support.zwave_sim import ZWaveSim
+
+HOME_ID = 0x7E57C0DE
+KWIKSET = 3  # User Code v2, 250 slots, checksum
+CODES = 40
+BARE = 40
+
+
+def _wait(probe: Any, timeout: float = 60.0, interval: float = 0.005) -> None:
+    deadline = time.monotonic() + timeout
+    while not probe():
+        if time.monotonic() > deadline:
+            raise TimeoutError("bench: condition not met")
+        time.sleep(interval)
+
+
+def _status(client: httpx.Client, access_code_id: str) -> str:
+    body = client.get("/access_codes/get", params={"access_code_id": access_code_id}).json()
+    return str(body["access_code"]["status"])
+
+
+def gateway_latency(sim: ZWaveSim, tmp: Path) -> dict[str, Any]:
+    config = tmp / "bench.toml"
+    config.write_text(f'[zwave]\nurl = "{sim.url}"\n\n[pool]\nsize = 0\n')
+    daemon = Daemon(tmp, config=config, sim=False)
+    daemon.start()
+    client = httpx.Client(base_url=daemon.url, timeout=30,
+                          headers={"Authorization": f"Bearer {daemon.key}"})  # fmt: skip
+    device_id = device_id_for("zwave", lock_ref(HOME_ID, KWIKSET))
+    try:
+        _wait(lambda: client.get("/devices/get", params={"device_id": device_id}).is_success)
+        _wait(lambda: client.get("/devices/get", params={"device_id": device_id})
+              .json()["device"]["properties"]["online"])  # fmt: skip
+        samples: list[float] = []
+        frames: list[int] = []
+        for n in range(CODES):
+            sim.act(KWIKSET, "counts/reset")
+            started = time.perf_counter()
+            body = client.post(
+                "/access_codes/create",
+                json={"device_id": device_id, "code": f"{4100 + n * 3}", "name": f"Guest {n}"},
+            ).json()
+            access_code_id = body["access_code"]["access_code_id"]
+            _wait(lambda: _status(client, access_code_id) == "set")  # noqa: B023
+            samples.append(time.perf_counter() - started)
+            client.request("DELETE", "/access_codes/delete",
+                           params={"access_code_id": access_code_id})  # fmt: skip
+            _wait(
+                lambda: (
+                    client.get(
+                        "/access_codes/get", params={"access_code_id": access_code_id}
+                    ).status_code
+                    == 404
+                )
+            )
+            frames.append(_user_code_frames(sim.received(KWIKSET)))
+        return {"create_to_set": summary_ms(samples),
+                "user_code_frames_per_life_cycle": max(set(frames), key=frames.count),
+                "frames_seen": sorted(set(frames))}  # fmt: skip
+    finally:
+        daemon.stop()
+
+
+def _user_code_frames(received: dict[str, int]) -> int:
+    return sum(count for name, count in received.items() if name.startswith("UserCode"))
+
+
+async def bare_and_drift(sim: ZWaveSim) -> dict[str, Any]:
+    async with aiohttp.ClientSession() as session:
+        client = Client(sim.url, session)
+        await client.connect()
+        ready = asyncio.Event()
+        listening = asyncio.create_task(client.listen(ready))
+        await ready.wait()
+        assert client.driver is not None
+        node = client.driver.controller.nodes[KWIKSET]
+        if not node.ready:
+            interviewed = asyncio.Event()
+            node.once("ready", lambda _: interviewed.set())
+            await asyncio.wait_for(interviewed.wait(), 120)
+        bare_set: list[float] = []
+        bare_set_get: list[float] = []
+        for n in range(BARE):
+            started = time.perf_counter()
+            await node.async_invoke_cc_api(CommandClass.USER_CODE, "set", 200, 1, f"{6100 + n}",
+                                           wait_for_result=True)  # fmt: skip
+            bare_set.append(time.perf_counter() - started)
+            await node.async_invoke_cc_api(CommandClass.USER_CODE, "get", 200,
+                                           wait_for_result=True)  # fmt: skip
+            bare_set_get.append(time.perf_counter() - started)
+        await node.async_invoke_cc_api(CommandClass.USER_CODE, "clear", 200, wait_for_result=True)
+        await client.disconnect()
+        listening.cancel()
+
+        found = asyncio.Event()
+        network = ZWaveNetwork(sim.url, session, lambda lock: found.set())
+        network.start()
+        await network.wait_connected(30)
+        lock = network.locks[lock_ref(HOME_ID, KWIKSET)]
+        sim.act(KWIKSET, "counts/reset")
+        started = time.perf_counter()
+        await lock.checksum()
+        checksum_s = time.perf_counter() - started
+        checksum_frames = sim.received(KWIKSET)["total"]
+        sim.act(KWIKSET, "counts/reset")
+        started = time.perf_counter()
+        await lock.read_slots()
+        scan_s = time.perf_counter() - started
+        scan_frames = sim.received(KWIKSET)["total"]
+        await network.close()
+    return {
+        "bare_set": summary_ms(bare_set),
+        "bare_set_then_get": summary_ms(bare_set_get),
+        "drift_check": {"checksum_frames": checksum_frames,
+                        "checksum_ms": round(checksum_s * 1000, 1),
+                        "full_scan_frames": scan_frames,
+                        "full_scan_ms": round(scan_s * 1000, 1)},
+    }  # fmt: skip
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as raw:
+        tmp = Path(raw)
+        (tmp / "sim").mkdir()
+        sim = ZWaveSim(tmp / "sim", locks=[{"id": KWIKSET, "profile": "kwikset-250"}])
+        sim.start()
+        try:
+            bare = asyncio.run(bare_and_drift(sim))
+            ours = gateway_latency(sim, tmp)
+        finally:
+            sim.stop()
+    p50 = ours["create_to_set"]["p50_ms"]
+    results = {
+        "lock": "kwikset-250 (User Code v2) on the simulated network, one process zwave-js",
+        **ours,
+        **bare,
+        "overhead_ratio_p50": round(p50 / bare["bare_set_then_get"]["p50_ms"], 2),
+    }
+    write_results("zwave", results)
+
+
+if __name__ == "__main__":
+    main()
