@@ -70,20 +70,18 @@ def gateway_latency(sim: ZWaveSim, tmp: Path) -> dict[str, Any]:
             samples.append(time.perf_counter() - started)
             client.request("DELETE", "/access_codes/delete",
                            params={"access_code_id": access_code_id})  # fmt: skip
-            _wait(
-                lambda: (
-                    client.get(
-                        "/access_codes/get", params={"access_code_id": access_code_id}
-                    ).status_code
-                    == 404
-                )
-            )
+            _wait(lambda: _gone(client, access_code_id))  # noqa: B023
             frames.append(_user_code_frames(sim.received(KWIKSET)))
         return {"create_to_set": summary_ms(samples),
                 "user_code_frames_per_life_cycle": max(set(frames), key=frames.count),
                 "frames_seen": sorted(set(frames))}  # fmt: skip
     finally:
         daemon.stop()
+
+
+def _gone(client: httpx.Client, access_code_id: str) -> bool:
+    params = {"access_code_id": access_code_id}
+    return client.get("/access_codes/get", params=params).status_code == 404
 
 
 def _user_code_frames(received: dict[str, int]) -> int:
