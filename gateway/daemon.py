@@ -98,7 +98,7 @@ class Gateway:
                 self.locks.add(lock)
         self.zwave = network
         network.start()
-        wait = float(settings.get("connect_wait_seconds", 15))
+        wait = float(settings.get("connect_wait_seconds", 5))
         if not await network.wait_connected(wait):
             log.warning("zwave-js server %s not reachable yet; its locks show offline", url)
 

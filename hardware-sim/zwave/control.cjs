@@ -20,7 +20,7 @@ function describe(sim) {
   return {
     id: sim.node.id, profile: sim.lock.profile, name: sim.lock.name ?? null,
     codes: codes(sim.node, numUsers(sim)), faults: sim.faults, battery: sim.battery,
-    counts: sim.counts,
+    counts: sim.counts, door_mode: sim.node.state.get("DoorLock_currentMode") ?? 0,
   };
 }
 

@@ -31,6 +31,8 @@ def test_a_code_is_set_on_the_lock_and_removed_when_deleted(
     node = NODES[kind]
     access_code_id = _set(seam, fresh, node, "4826")
     slot = next(s for s, c in fresh.codes(node).items() if c == "4826")
+    if kind == "kwikset":  # User Code v2: Extended User Code Set
+        assert fresh.received(node).get("UserCodeCCExtendedUserCodeSet", 0) >= 1
     seam.access_codes.delete(access_code_id=access_code_id)
     eventually(lambda: slot not in fresh.codes(node), timeout=30)
 
@@ -159,3 +161,18 @@ def test_a_keypad_unlock_is_attributed_to_the_access_code(seam: Seam, fresh: ZWa
         )
 
     eventually(unlocked_by_code, timeout=30)
+
+
+def test_lock_and_unlock_door_go_through_the_door_lock_cc(seam: Seam, fresh: ZWaveSim) -> None:
+    device_id = device_for(seam, NODES["schlage"])
+    for action, locked in ((seam.locks.lock_door, True), (seam.locks.unlock_door, False)):
+        attempt = action(device_id=device_id)
+
+        def done(action_attempt_id: str = attempt.action_attempt_id) -> str:
+            status = seam.action_attempts.get(action_attempt_id=action_attempt_id).status
+            return "" if status == "pending" else str(status)
+
+        assert eventually(done, timeout=30) == "success"
+        assert fresh.node(NODES["schlage"])["door_mode"] == (0xFF if locked else 0x00)
+        eventually(lambda want=locked: seam.locks.get(device_id=device_id).properties.locked
+                   == want, timeout=10)  # fmt: skip
