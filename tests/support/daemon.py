@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import queue
 import signal
 import socket
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
+
+from tests.support.process import wait_for_ready
 
 READY_MARK = "lockgw: API on "
 
@@ -55,31 +54,11 @@ class Daemon:
             text=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
-        lines: queue.Queue[str | None] = queue.Queue()
-        proc = self.proc
-
-        def pump() -> None:
-            assert proc.stdout is not None
-            for line in proc.stdout:
-                self.output.append(line)
-                lines.put(line)
-            lines.put(None)
-
-        threading.Thread(target=pump, daemon=True).start()
-        deadline = time.monotonic() + timeout
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                self.kill()
-                raise TimeoutError("daemon not ready:\n" + "".join(self.output))
-            try:
-                line = lines.get(timeout=remaining)
-            except queue.Empty:
-                continue
-            if line is None:
-                raise RuntimeError("daemon exited before ready:\n" + "".join(self.output))
-            if READY_MARK in line:
-                return
+        try:
+            wait_for_ready(self.proc, READY_MARK, self.output, timeout, "daemon")
+        except TimeoutError:
+            self.kill()
+            raise
 
     def stop(self, timeout: float = 10.0) -> int:
         if self.proc is None:

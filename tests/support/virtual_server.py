@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from tests.support.daemon import free_port
+from tests.support.process import wait_for_ready
 
 RUN = Path(__file__).resolve().parents[2] / "hardware-sim" / "virtual" / "run"
 
@@ -23,12 +23,12 @@ class VirtualLockServer:
         for ref, profile in locks.items():
             args += ["--lock", f"{ref}:{profile}"]
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
-        assert self.proc.stdout is not None
-        deadline = time.monotonic() + 20
-        line = self.proc.stdout.readline()
-        if "ready" not in line or time.monotonic() > deadline:
+        self.output: list[str] = []
+        try:
+            wait_for_ready(self.proc, "ready", self.output, 20, "virtual lock server")
+        except (TimeoutError, RuntimeError):
             self.proc.kill()
-            raise RuntimeError(f"virtual lock server did not start: {line!r}")
+            raise
 
     def codes(self, ref: str) -> dict[int, str]:
         data = httpx.get(f"{self.url}/locks/{ref}").json()

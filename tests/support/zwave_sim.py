@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import signal
 import subprocess
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from tests.support.daemon import free_port
+from tests.support.process import wait_for_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 RUN = ROOT / "hardware-sim" / "zwave" / "run"
@@ -56,28 +54,11 @@ class ZWaveSim:
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             env={**os.environ}, start_new_session=True,
         )  # fmt: skip
-        lines: queue.Queue[str | None] = queue.Queue()
-        proc = self.proc
-
-        def pump() -> None:
-            assert proc.stdout is not None
-            for line in proc.stdout:
-                self.output.append(line)
-                lines.put(line)
-            lines.put(None)
-
-        threading.Thread(target=pump, daemon=True).start()
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                self.kill()
-                raise TimeoutError("zwave sim not ready:\n" + "".join(self.output)) from None
-            if line is None:
-                raise RuntimeError("zwave sim exited:\n" + "".join(self.output))
-            if READY_MARK in line:
-                return
+        try:
+            wait_for_ready(self.proc, READY_MARK, self.output, timeout, "zwave sim")
+        except TimeoutError:
+            self.kill()
+            raise
 
     def kill(self) -> None:
         """kill -9: the zwave-js server dies; the locks keep their memory (the state file)."""
