@@ -189,18 +189,18 @@ class Reconciler:
     async def _observe(self) -> None:
         now = self.clock.now()
         due = self._last_drift_check is None or now - self._last_drift_check >= DRIFT_CHECK_EVERY
-        if not self._needs_full_read and due:
+        # One checksum frame answers both the periodic drift check and a requested full read
+        # (start-up, back online): when it says the lock holds exactly what the store says,
+        # no slot is read (250 frames on a v2 lock). Slots the lock reported are read anyway.
+        ask_checksum = not self._dirty_slots if self._needs_full_read else due
+        if ask_checksum:
             self._last_drift_check = now
-            expected = self._expected_checksum()
-            if expected is None or await self.driver.checksum() != expected:
+            if not await self._checksum_agrees():
                 self._needs_full_read = True
-        if self._needs_full_read and not self._dirty_slots and await self._checksum_agrees():
-            # Start-up or back online, and one checksum frame says the lock holds exactly what
-            # the store says: no need to read every slot (250 frames on a v2 lock).
-            self._record_state(await self.driver.state())
-            self._needs_full_read = False
-            self._last_drift_check = now
-            return
+            elif self._needs_full_read:
+                self._record_state(await self.driver.state())
+                self._needs_full_read = False
+                return
         if self._needs_full_read:
             state = await self.driver.state()
             readings = await self.driver.read_slots()
