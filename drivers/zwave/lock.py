@@ -18,6 +18,7 @@ from zwave_js_server.const import CommandClass, NodeStatus
 from zwave_js_server.exceptions import BaseZwaveJSServerError, FailedZWaveCommand
 from zwave_js_server.model.node import Node
 from zwave_js_server.model.notification import NotificationNotification
+from zwave_js_server.model.value import get_value_id_str
 
 from drivers.base import (
     Capabilities,
@@ -67,12 +68,11 @@ class ZWaveLock(LockDriver):
 
     # -- the node, as the network hands it over -------------------------------------------------
 
-    def bind(self, node: Node, capabilities: Capabilities | None = None) -> None:
+    def bind(self, node: Node, capabilities: Capabilities) -> None:
         """A (re)connection to the zwave-js server found this lock's node."""
         self.unbind(announce=False)
         self.node = node
-        if capabilities is not None:
-            self._info.capabilities = capabilities
+        self._info.capabilities = capabilities
         for event in ("value updated", "value added"):
             self._unsubscribe.append(node.on(event, self._on_value))
         self._unsubscribe.append(node.on("notification", self._on_notification))
@@ -97,9 +97,7 @@ class ZWaveLock(LockDriver):
     def _on_value(self, event: dict[str, Any]) -> None:
         lock_event = from_value(event.get("args", {}), self.echoes, self._monotonic())
         if lock_event is not None:
-            if lock_event.slot is not None:
-                self._fresh.pop(lock_event.slot, None)
-            self._events.put_nowait(lock_event)
+            self._forward(lock_event)
 
     def _on_notification(self, event: dict[str, Any]) -> None:
         notification = event.get("notification")
@@ -113,6 +111,10 @@ class ZWaveLock(LockDriver):
         if lock_event.kind is LockEventKind.DUPLICATE_REJECTED:
             self._duplicate = True
             return
+        self._forward(lock_event)
+
+    def _forward(self, lock_event: LockEvent) -> None:
+        """To the reconciler; a slot the lock says changed is no longer what we last read."""
         if lock_event.slot is not None:
             self._fresh.pop(lock_event.slot, None)
         self._events.put_nowait(lock_event)
@@ -157,8 +159,6 @@ class ZWaveLock(LockDriver):
             raise LockTimeout(f"slot {slot}: no User Code Report")
         status, code = result.get("userIdStatus"), result.get("userCode")
         text = code if isinstance(code, str) else None
-        if text is not None and not text.strip("0") and status not in (1, 2):
-            text = None
         taken = occupied(status if isinstance(status, int) else None, text)
         masked = taken and text is not None and is_masked(text)
         reading = SlotReading(
@@ -222,10 +222,8 @@ class ZWaveLock(LockDriver):
 
 
 def _value(node: Node, cc: CommandClass, prop: str) -> Any:
-    for value in node.values.values():
-        if value.command_class == cc and value.property_ == prop and value.endpoint in (0, None):
-            return value.value
-    return None
+    value = node.values.get(get_value_id_str(node, cc, prop))
+    return None if value is None else value.value
 
 
 def _locked(node: Node) -> bool | None:

@@ -132,14 +132,13 @@ class ZWaveNetwork:
         ref = lock_ref(facts.home_id, facts.node_id)
         caps = capabilities(facts)
         lock = self.locks.get(ref)
+        new = lock is None
         if lock is None:
-            lock = ZWaveLock(ref, node.name or f"{brand(facts).title()} lock (node {node.node_id})",
-                             caps)  # fmt: skip
-            self.locks[ref] = lock
-            lock.bind(node, caps)
+            name = node.name or f"{brand(facts).title()} lock (node {node.node_id})"
+            lock = self.locks[ref] = ZWaveLock(ref, name, caps)
+        lock.bind(node, caps)
+        if new:
             self.on_new_lock(lock)
-        else:
-            lock.bind(node, caps)
 
 
 async def node_facts(home_id: int, node: Node) -> NodeFacts:
