@@ -22,26 +22,16 @@ from bench.common import summary_ms, write_results
 from drivers.zwave.facts import lock_ref
 from drivers.zwave.network import ZWaveNetwork
 from gateway.engine.locks import device_id_for
+from tests.support.api import code_status
 from tests.support.daemon import Daemon
+from tests.support.wait import eventually
 from tests.support.zwave_sim import ZWaveSim
 
 HOME_ID = 0x7E57C0DE
 KWIKSET = 3  # User Code v2, 250 slots, checksum
 CODES = 40
 BARE = 40
-
-
-def _wait(probe: Any, timeout: float = 60.0, interval: float = 0.005) -> None:
-    deadline = time.monotonic() + timeout
-    while not probe():
-        if time.monotonic() > deadline:
-            raise TimeoutError("bench: condition not met")
-        time.sleep(interval)
-
-
-def _status(client: httpx.Client, access_code_id: str) -> str:
-    body = client.get("/access_codes/get", params={"access_code_id": access_code_id}).json()
-    return str(body["access_code"]["status"])
+POLL: dict[str, float] = {"timeout": 60.0, "interval": 0.005}  # the bench times these waits
 
 
 def gateway_latency(sim: ZWaveSim, tmp: Path) -> dict[str, Any]:
@@ -52,10 +42,11 @@ def gateway_latency(sim: ZWaveSim, tmp: Path) -> dict[str, Any]:
     client = httpx.Client(base_url=daemon.url, timeout=30,
                           headers={"Authorization": f"Bearer {daemon.key}"})  # fmt: skip
     device_id = device_id_for("zwave", lock_ref(HOME_ID, KWIKSET))
+    device = {"device_id": device_id}
     try:
-        _wait(lambda: client.get("/devices/get", params={"device_id": device_id}).is_success)
-        _wait(lambda: client.get("/devices/get", params={"device_id": device_id})
-              .json()["device"]["properties"]["online"])  # fmt: skip
+        eventually(lambda: client.get("/devices/get", params=device).is_success, **POLL)
+        eventually(lambda: client.get("/devices/get", params=device)
+                   .json()["device"]["properties"]["online"], **POLL)  # fmt: skip
         samples: list[float] = []
         frames: list[int] = []
         for n in range(CODES):
@@ -66,11 +57,11 @@ def gateway_latency(sim: ZWaveSim, tmp: Path) -> dict[str, Any]:
                 json={"device_id": device_id, "code": f"{4100 + n * 3}", "name": f"Guest {n}"},
             ).json()
             access_code_id = body["access_code"]["access_code_id"]
-            _wait(lambda: _status(client, access_code_id) == "set")  # noqa: B023
+            eventually(lambda: code_status(client, access_code_id) == "set", **POLL)  # noqa: B023
             samples.append(time.perf_counter() - started)
             client.request("DELETE", "/access_codes/delete",
                            params={"access_code_id": access_code_id})  # fmt: skip
-            _wait(lambda: _gone(client, access_code_id))  # noqa: B023
+            eventually(lambda: _gone(client, access_code_id), **POLL)  # noqa: B023
             frames.append(_user_code_frames(sim.received(KWIKSET)))
         return {"create_to_set": summary_ms(samples),
                 "user_code_frames_per_life_cycle": max(set(frames), key=frames.count),
