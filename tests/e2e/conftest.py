@@ -10,7 +10,7 @@ import pytest
 from seam import Seam
 
 from tests.support.daemon import Daemon
-from tests.support.openapi import ResponseChecker, SeamOpenApi
+from tests.support.openapi import SeamOpenApi, checked_seam
 
 E2E_CONFIG = """
 [[virtual_locks]]
@@ -41,11 +41,6 @@ ref = "e2e-side"
 
 
 @pytest.fixture(scope="session")
-def openapi() -> SeamOpenApi:
-    return SeamOpenApi.load()
-
-
-@pytest.fixture(scope="session")
 def daemon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Daemon]:
     data_dir = tmp_path_factory.mktemp("daemon")
     config = data_dir / "lockgw.toml"
@@ -57,21 +52,9 @@ def daemon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Daemon]:
 
 
 @pytest.fixture
-def checker(openapi: SeamOpenApi) -> ResponseChecker:
-    return ResponseChecker(openapi)
-
-
-@pytest.fixture
-def seam(daemon: Daemon, checker: ResponseChecker) -> Iterator[Seam]:
-    client = Seam(
-        api_key=daemon.key,
-        endpoint=daemon.url,
-        wait_for_action_attempt=False,
-        httpx_options={"event_hooks": {"response": [checker]}},
-    )
-    yield client
-    client.client.close()
-    assert checker.checked > 0, "no response went through the schema check"
+def seam(daemon: Daemon, openapi: SeamOpenApi) -> Iterator[Seam]:
+    with checked_seam(daemon.url, daemon.key, openapi) as client:
+        yield client
 
 
 @pytest.fixture

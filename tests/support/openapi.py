@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -17,6 +19,7 @@ import httpx
 import jsonschema
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
+from seam import Seam
 
 CONTRACT_DIR = Path(__file__).resolve().parents[1] / "contract"
 ROOT = "urn:seam-openapi"
@@ -128,3 +131,14 @@ class ResponseChecker:
         self.checked += 1
         if problems:
             raise AssertionError(f"{path} answered a body the schema rejects: {problems[:5]}")
+
+
+@contextmanager
+def checked_seam(url: str, api_key: str, openapi: SeamOpenApi) -> Iterator[Seam]:
+    """Seam's official SDK pointed at the hub, every response checked against the schema."""
+    checker = ResponseChecker(openapi)
+    client = Seam(api_key=api_key, endpoint=url, wait_for_action_attempt=False,
+                  httpx_options={"event_hooks": {"response": [checker]}})  # fmt: skip
+    yield client
+    client.client.close()
+    assert checker.checked > 0, "no response went through the schema check"

@@ -3,6 +3,8 @@ What a user sees through the API is checked against what the simulated lock real
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import pytest
 from seam import Seam
 from seam.exceptions import SeamHttpInvalidInputError
@@ -16,12 +18,18 @@ def _status(seam: Seam, access_code_id: str) -> str:
     return str(seam.access_codes.get(access_code_id=access_code_id).status)
 
 
-def _set(seam: Seam, zwave: ZWaveSim, node: int, code: str, name: str = "Guest") -> str:
+class Placed(NamedTuple):
+    access_code_id: str
+    slot: int  # where the lock holds it
+
+
+def _set(seam: Seam, zwave: ZWaveSim, node: int, code: str, name: str = "Guest") -> Placed:
     device_id = device_for(seam, node)
     created = seam.access_codes.create(device_id=device_id, code=code, name=name)
     eventually(lambda: _status(seam, created.access_code_id) == "set", timeout=30)
-    assert code in zwave.codes(node).values()
-    return created.access_code_id
+    slots = [slot for slot, held in zwave.codes(node).items() if held == code]
+    assert len(slots) == 1, slots
+    return Placed(created.access_code_id, slots[0])
 
 
 @pytest.mark.parametrize("kind", ["schlage", "kwikset", "yale", "masked", "slow"])
@@ -29,8 +37,7 @@ def test_a_code_is_set_on_the_lock_and_removed_when_deleted(
     seam: Seam, fresh: ZWaveSim, kind: str
 ) -> None:
     node = NODES[kind]
-    access_code_id = _set(seam, fresh, node, "4826")
-    slot = next(s for s, c in fresh.codes(node).items() if c == "4826")
+    access_code_id, slot = _set(seam, fresh, node, "4826")
     if kind == "kwikset":  # User Code v2: Extended User Code Set
         assert fresh.received(node).get("UserCodeCCExtendedUserCodeSet", 0) >= 1
     seam.access_codes.delete(access_code_id=access_code_id)
@@ -49,24 +56,26 @@ def test_locks_describe_themselves_from_the_node(seam: Seam, fresh: ZWaveSim) ->
     assert not any(c == "482613" for c in fresh.codes(NODES["schlage"]).values())
 
 
-def test_a_code_changed_at_the_keypad_with_a_report_is_put_back(
-    seam: Seam, fresh: ZWaveSim
-) -> None:
-    node = NODES["kwikset"]
-    _set(seam, fresh, node, "5927")
-    slot = next(s for s, c in fresh.codes(node).items() if c == "5927")
-    fresh.act(node, "keypad/set", slot=slot, code="1111", report="report")
-    eventually(lambda: fresh.codes(node).get(slot) == "5927", timeout=30)
-
-
-def test_a_code_deleted_at_the_keypad_with_a_notification_is_set_again(
-    seam: Seam, fresh: ZWaveSim
-) -> None:
-    node = NODES["schlage"]
-    _set(seam, fresh, node, "6038")
-    slot = next(s for s, c in fresh.codes(node).items() if c == "6038")
-    fresh.act(node, "keypad/delete", slot=slot, report="notification")
-    eventually(lambda: fresh.codes(node).get(slot) == "6038", timeout=30)
+@pytest.mark.parametrize(
+    ("kind", "pin", "action", "changed_to", "report"),
+    [
+        pytest.param("kwikset", "5927", "keypad/set", "1111", "report",
+                     id="changed-with-a-report"),
+        pytest.param("schlage", "6038", "keypad/delete", None, "notification",
+                     id="deleted-with-a-notification"),
+        pytest.param("masked", "2741", "keypad/set", "2742", "both",
+                     id="masked-lock-changed-seen-through-its-notification"),
+    ],
+)  # fmt: skip
+def test_a_code_changed_or_deleted_at_the_keypad_is_put_back(
+    seam: Seam, fresh: ZWaveSim, kind: str, pin: str, action: str, changed_to: str | None,
+    report: str,
+) -> None:  # fmt: skip
+    node = NODES[kind]
+    _, slot = _set(seam, fresh, node, pin)
+    change = {} if changed_to is None else {"code": changed_to}
+    fresh.act(node, action, slot=slot, report=report, **change)
+    eventually(lambda: fresh.codes(node).get(slot) == pin, timeout=30)
 
 
 def test_a_code_added_at_the_keypad_shows_up_as_unmanaged(seam: Seam, fresh: ZWaveSim) -> None:
@@ -91,8 +100,7 @@ def _barrier(seam: Seam, zwave: ZWaveSim, node: int, code: str) -> None:
 def test_a_dead_node_comes_back_and_everything_converges(seam: Seam, fresh: ZWaveSim) -> None:
     node = NODES["kwikset"]
     device_id = device_for(seam, node)
-    _set(seam, fresh, node, "8250")
-    slot = next(s for s, c in fresh.codes(node).items() if c == "8250")
+    _, slot = _set(seam, fresh, node, "8250")
     fresh.act(node, "dead")
     late = seam.access_codes.create(device_id=device_id, code="8377", name="While dead")
     eventually(lambda: not seam.devices.get(device_id=device_id).properties.online, timeout=30)
@@ -137,20 +145,9 @@ def test_masked_read_back_is_set_once_and_never_rewritten(seam: Seam, fresh: ZWa
     assert sorted(fresh.codes(node).values()) == ["3572", "3690"]
 
 
-def test_a_change_at_the_keypad_of_a_masked_lock_is_seen_through_its_notification(
-    seam: Seam, fresh: ZWaveSim
-) -> None:
-    node = NODES["masked"]
-    _set(seam, fresh, node, "2741")
-    slot = next(s for s, c in fresh.codes(node).items() if c == "2741")
-    fresh.act(node, "keypad/set", slot=slot, code="2742", report="both")
-    eventually(lambda: fresh.codes(node).get(slot) == "2741", timeout=30)
-
-
 def test_a_keypad_unlock_is_attributed_to_the_access_code(seam: Seam, fresh: ZWaveSim) -> None:
     node = NODES["kwikset"]
-    access_code_id = _set(seam, fresh, node, "2483")
-    slot = next(s for s, c in fresh.codes(node).items() if c == "2483")
+    access_code_id, slot = _set(seam, fresh, node, "2483")
     fresh.act(node, "keypad/unlock", slot=slot)
 
     def unlocked_by_code() -> bool:
