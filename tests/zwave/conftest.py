@@ -11,8 +11,9 @@ from seam import Seam
 
 from drivers.zwave.facts import lock_ref
 from gateway.engine.locks import device_id_for
+from tests.support.api import client_for
 from tests.support.daemon import Daemon
-from tests.support.openapi import ResponseChecker, SeamOpenApi
+from tests.support.openapi import SeamOpenApi, checked_seam
 from tests.support.wait import eventually
 from tests.support.zwave_sim import ZWaveSim
 
@@ -39,22 +40,19 @@ def hub(zwave: ZWaveSim, tmp_path_factory: pytest.TempPathFactory) -> Iterator[D
     config.write_text(zwave_config(zwave))
     daemon = Daemon(data_dir, config=config, sim=False)
     daemon.start()
+    # zwave-js interviews the nodes one after another (the slow lock last, ~30 s after a cold
+    # start): wait once for every lock here, so no test depends on how far the interview is.
+    with client_for(daemon) as client:
+        eventually(lambda: len(client.get("/devices/list").json()["devices"]) == len(NODES),
+                   timeout=120)  # fmt: skip
     yield daemon
     assert daemon.stop() == 0, daemon.log()
 
 
-@pytest.fixture(scope="session")
-def openapi() -> SeamOpenApi:
-    return SeamOpenApi.load()
-
-
 @pytest.fixture
 def seam(hub: Daemon, openapi: SeamOpenApi) -> Iterator[Seam]:
-    checker = ResponseChecker(openapi)
-    client = Seam(api_key=hub.key, endpoint=hub.url, wait_for_action_attempt=False,
-                  httpx_options={"event_hooks": {"response": [checker]}})  # fmt: skip
-    yield client
-    client.client.close()
+    with checked_seam(hub.url, hub.key, openapi) as client:
+        yield client
 
 
 def device_for(seam: Seam, node_id: int) -> str:
