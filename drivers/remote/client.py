@@ -20,6 +20,7 @@ from drivers.base import (
     SlotReading,
 )
 from drivers.checksum import user_code_checksum
+from drivers.remote.wire import reading_from_json, window_to_json
 
 _ERRORS: dict[str, type[base.DriverError]] = {
     cls.__name__: cls
@@ -73,15 +74,17 @@ class RemoteLock(LockDriver):
         )
 
     async def read_slots(self) -> list[SlotReading]:
-        return [SlotReading(**r) for r in await self._op("read_slots")]
+        return [reading_from_json(r) for r in await self._op("read_slots")]
 
     async def read_slot(self, slot: int) -> SlotReading:
-        return SlotReading(**await self._op("read_slot", slot=slot))
+        return reading_from_json(await self._op("read_slot", slot=slot))
 
     async def write_slot(
         self, slot: int, code: str, name: str | None, schedule: Schedule | None = None
     ) -> None:
-        await self._op("write_slot", slot=slot, code=code, name=name)
+        await self._op(
+            "write_slot", slot=slot, code=code, name=name, schedule=window_to_json(schedule)
+        )
 
     async def clear_slot(self, slot: int) -> None:
         await self._op("clear_slot", slot=slot)

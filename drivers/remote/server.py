@@ -13,21 +13,12 @@ from typing import Any
 
 from aiohttp import web
 
-from drivers.base import DriverError, SlotReading
+from drivers.base import DriverError
+from drivers.remote.wire import reading_to_json, window_from_json
 from drivers.virtual import VirtualLock, make_lock
 from drivers.virtual.lock import Faults
 
 LOCKS = web.AppKey("locks", dict[str, VirtualLock])
-
-
-def _reading(reading: SlotReading) -> dict[str, Any]:
-    return {
-        "slot": reading.slot,
-        "occupied": reading.occupied,
-        "code": reading.code,
-        "name": reading.name,
-        "masked": reading.masked,
-    }
 
 
 def _lock(request: web.Request) -> VirtualLock:
@@ -63,13 +54,15 @@ async def operate(request: web.Request) -> web.Response:
         return {"online": result.online, "locked": result.locked, "battery": result.battery_level}
 
     async def read_slots() -> list[dict[str, Any]]:
-        return [_reading(r) for r in await lock.read_slots()]
+        return [reading_to_json(r) for r in await lock.read_slots()]
 
     async def read_slot() -> dict[str, Any]:
-        return _reading(await lock.read_slot(body["slot"]))
+        return reading_to_json(await lock.read_slot(body["slot"]))
 
     async def write_slot() -> None:
-        await lock.write_slot(body["slot"], body["code"], body.get("name"))
+        await lock.write_slot(
+            body["slot"], body["code"], body.get("name"), window_from_json(body.get("schedule"))
+        )
 
     async def clear_slot() -> None:
         await lock.clear_slot(body["slot"])

@@ -10,6 +10,7 @@ import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from drivers.base import (
     Capabilities,
@@ -192,10 +193,16 @@ class VirtualLock(LockDriver):
         if notify:
             self._emit(LockEvent(LockEventKind.SLOT_CHANGED, slot=slot))
 
-    def keypad_unlock(self, code: str) -> bool:
-        """A person types `code`; returns whether the door opened."""
+    def keypad_unlock(self, code: str, at: datetime | None = None) -> bool:
+        """A person types `code` (at the lock's time `at`, where it keeps windows); returns
+        whether the door opened."""
         for slot, entry in self._slots.items():
-            if entry.code == code:
+            window = entry.schedule
+            outside = (
+                at is not None and window is not None
+                and not window.starts_at <= at < window.ends_at
+            )  # fmt: skip
+            if entry.code == code and not outside:
                 self.locked = False
                 self._emit(LockEvent(LockEventKind.CODE_USED, slot=slot))
                 return True
@@ -208,6 +215,9 @@ class VirtualLock(LockDriver):
     def codes(self) -> dict[int, str]:
         """What is really in the lock's memory, slot -> PIN (for assertions)."""
         return {slot: entry.code for slot, entry in sorted(self._slots.items())}
+
+    def windows(self) -> dict[int, Schedule | None]:
+        return {slot: entry.schedule for slot, entry in sorted(self._slots.items())}
 
     def names(self) -> dict[int, str | None]:
         return {slot: entry.name for slot, entry in sorted(self._slots.items())}

@@ -41,7 +41,7 @@ def intend(conn: sqlite3.Connection, device_id: str, op: Op, now: datetime) -> N
     assert op.slot is not None
     if op.kind is OpKind.WRITE:
         slots.put(conn, device_id, op.slot, owner=Owner.MANAGED, access_code_id=op.access_code_id,
-                  code=op.pin, masked=False, name=op.name, now=now)  # fmt: skip
+                  code=op.pin, masked=False, name=op.name, now=now, window=op.window)  # fmt: skip
         slot_health.set_pending(conn, device_id, op.slot, "write")
     else:
         slot_health.set_pending(conn, device_id, op.slot, "clear")
@@ -73,15 +73,18 @@ def confirm_write(
     assert op.slot is not None and op.access_code_id is not None
     slots.put(conn, device.device_id, op.slot, owner=Owner.MANAGED,
               access_code_id=op.access_code_id, code=op.pin, masked=masked, name=op.name,
-              now=now)  # fmt: skip
+              now=now, window=op.window)  # fmt: skip
     slot_health.set_pending(conn, device.device_id, op.slot, None)
     slot_health.clear_failures(conn, device.device_id, op.slot)
     code = access_codes.get(conn, op.access_code_id)
     if code is None:
         return  # deleted meanwhile: the next plan clears the slot
+    # Programmed ahead with its window on the lock: unset until starts_at (as the cloud shows).
+    ahead = op.window is not None and now < op.window.starts_at
     code = replace(
         code,
-        status=CodeStatus.SET,
+        status=CodeStatus.UNSET if ahead else CodeStatus.SET,
+        is_scheduled_on_device=op.window is not None,
         pending_mutations=[],
         errors=without(code.errors, *PERMANENT_CODE_ERRORS, "conflicting_external_modification"),
         warnings=without(code.warnings, "delay_in_setting_on_device"),
@@ -89,8 +92,12 @@ def confirm_write(
     access_codes.save(conn, code)
     access_codes.block(conn, code.access_code_id, None)
     if not code.in_pool:  # pool codes are secrets: no events
-        record(conn, "access_code.set_on_device", now, device_id=device.device_id,
-               access_code_id=code.access_code_id, code=code.code)  # fmt: skip
+        if op.window is not None:
+            record(conn, "access_code.scheduled_on_device", now, device_id=device.device_id,
+                   access_code_id=code.access_code_id, code=code.code)  # fmt: skip
+        if not ahead:
+            record(conn, "access_code.set_on_device", now, device_id=device.device_id,
+                   access_code_id=code.access_code_id, code=code.code)  # fmt: skip
     _resolve_attempts(conn, code, workspace_id)
 
 

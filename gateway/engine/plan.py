@@ -9,6 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import NamedTuple
 
+from drivers.base import Schedule
 from gateway.domain.models import CodeStatus
 from gateway.store.slots import Owner, SlotRow
 
@@ -24,6 +25,9 @@ class Want(NamedTuple):
     deleting: bool = False
     blocked: bool = False  # failed permanently; not to be placed again for now
     owner: Owner = Owner.MANAGED
+    # Time-bound, on a lock that keeps windows, and the code does not refuse native scheduling:
+    # the window goes on the lock and the code is programmed ahead of its start.
+    on_device: bool = False
 
 
 # A slot as the planner sees it: owner, what the lock last showed (code None: empty or masked),
@@ -44,6 +48,7 @@ class Op:
     slot: int | None = None
     pin: str | None = None
     name: str | None = None
+    window: Schedule | None = None  # kept on the lock with the code (on-device scheduling)
 
 
 def is_active(want: Want, now: datetime) -> bool:
@@ -60,9 +65,25 @@ def is_expired(want: Want, now: datetime) -> bool:
     return want.ends_at is not None and want.ends_at <= now
 
 
-def _holds(view: SlotView, pin: str) -> bool:
-    """The slot is confirmed to hold `pin` (masked read-back counts: we know what we wrote)."""
-    return view.pending is None and view.code == pin
+def is_early(want: Want, now: datetime) -> bool:
+    """A code scheduled on the lock, before its start: programmed ahead when a slot is free,
+    so the lock lets the guest in at starts_at even if the hub is down then."""
+    return (
+        want.on_device and not want.deleting and want.starts_at is not None and now < want.starts_at
+    )
+
+
+def window_of(want: Want) -> Schedule | None:
+    """The window the lock itself should keep for this code (None: the hub alone times it)."""
+    if not want.on_device or want.starts_at is None or want.ends_at is None:
+        return None
+    return Schedule(want.starts_at, want.ends_at)
+
+
+def _holds(view: SlotView, want: Want) -> bool:
+    """The slot is confirmed to hold the code with its window (masked read-back counts: we know
+    what we wrote)."""
+    return view.pending is None and view.code == want.pin and view.window == window_of(want)
 
 
 def plan(
@@ -77,6 +98,7 @@ def plan(
     the backup pool: guests' codes take the lowest free slots, pool codes the highest."""
     by_id = {w.access_code_id: w for w in wants}
     active = {i for i, w in by_id.items() if is_active(w, now)}
+    early = {i for i, w in by_id.items() if is_early(w, now) and not w.blocked}
     clears: list[Op] = []
     placed: dict[str, int] = {}
     for slot, view in sorted(slots.items()):
@@ -86,13 +108,15 @@ def plan(
                 clears.append(Op(OpKind.CLEAR, view.access_code_id, slot))
             continue
         code_id = view.access_code_id
-        if code_id in active and code_id not in placed:
+        if code_id in (active | early) and code_id not in placed:
             placed[code_id] = slot
         elif (view.code is not None or view.masked or view.pending is not None) and (
             not view.suspended
         ):
             clears.append(Op(OpKind.CLEAR, code_id, slot))
     free = _FreeSlots(slot_range, set(slots), pool_size)
+    # Slots lent to codes programmed ahead, latest start first: a code due now takes them back.
+    lent = sorted((i for i in early if i in placed), key=lambda i: by_id[i].starts_at or now)
     writes: list[Op] = []
     # Guests' codes first, then the pool; within each, ongoing codes before time-bound ones.
     order = sorted(
@@ -102,7 +126,7 @@ def plan(
     for code_id in order:
         want = by_id[code_id]
         current = placed.get(code_id)
-        if current is not None and _holds(slots[current], want.pin):
+        if current is not None and _holds(slots[current], want):
             continue
         if want.blocked:
             # The lock refused this code; whatever of ours the slot still holds (an old PIN of
@@ -113,14 +137,46 @@ def plan(
             continue
         if current is not None:
             if not slots[current].suspended:
-                writes.append(Op(OpKind.WRITE, code_id, current, want.pin, want.name))
+                writes.append(_write(want, current))
             continue
         free_slot = free.take(for_pool=want.owner is Owner.POOL)
+        if free_slot is None and lent and want.owner is not Owner.POOL:
+            evicted = lent.pop()
+            free_slot = placed.pop(evicted)
+            clears.append(Op(OpKind.CLEAR, evicted, free_slot))
         if free_slot is None:
             writes.append(Op(OpKind.NO_SPACE, code_id))
             continue
-        writes.append(Op(OpKind.WRITE, code_id, free_slot, want.pin, want.name))
+        writes.append(_write(want, free_slot))
+    # Then codes scheduled on the lock ahead of their start, soonest first, in free guest slots
+    # only: one that does not fit now is simply programmed at its start. Nor does one go ahead
+    # while another code on the lock has its PIN (guests in turn with one PIN): locks refuse
+    # duplicates whatever the windows.
+    pins = {by_id[i].pin for i in active} | {
+        v.code for v in slots.values() if v.owner is Owner.UNMANAGED and v.code is not None
+    }
+    for code_id in sorted(early, key=lambda i: (by_id[i].starts_at or now, i)):
+        want = by_id[code_id]
+        if want.pin in pins:
+            if code_id in placed:
+                clears.append(Op(OpKind.CLEAR, code_id, placed[code_id]))
+            continue
+        pins.add(want.pin)
+        current = placed.get(code_id)
+        if current is not None and _holds(slots[current], want):
+            continue
+        if current is not None:
+            if not slots[current].suspended:
+                writes.append(_write(want, current))
+            continue
+        free_slot = free.take(for_pool=False)
+        if free_slot is not None:
+            writes.append(_write(want, free_slot))
     return clears + writes
+
+
+def _write(want: Want, slot: int) -> Op:
+    return Op(OpKind.WRITE, want.access_code_id, slot, want.pin, want.name, window_of(want))
 
 
 class _FreeSlots:
@@ -143,7 +199,7 @@ def status_for(want: Want, slot: SlotView | None, now: datetime) -> CodeStatus:
         return CodeStatus.REMOVING
     if not is_active(want, now):
         return CodeStatus.UNSET
-    if slot is not None and _holds(slot, want.pin):
+    if slot is not None and _holds(slot, want):
         return CodeStatus.SET
     return CodeStatus.SETTING
 

@@ -246,9 +246,16 @@ class Reconciler:
                 view = snapshot.views.get(reading.slot)
                 if view is None or view.pending != "write" or view.access_code_id is None:
                     continue
-                # A masked slot cannot prove it holds our write: that write is sent again.
-                if reading.occupied and not reading.masked and reading.code == view.code:
-                    op = Op(OpKind.WRITE, view.access_code_id, reading.slot, view.code, None)
+                # A masked slot cannot prove it holds our write: that write is sent again, as
+                # is one whose window the lock does not show (it was written first).
+                if (
+                    reading.occupied
+                    and not reading.masked
+                    and reading.code == view.code
+                    and reading.schedule == view.window
+                ):
+                    op = Op(OpKind.WRITE, view.access_code_id, reading.slot, view.code, None,
+                            view.window)  # fmt: skip
                     outcomes.confirm_write(conn, device, op, reading.masked,
                                            self.store.workspace_id, now)  # fmt: skip
 
@@ -307,7 +314,7 @@ class Reconciler:
             return 2
         assert op.pin is not None
         try:
-            await self.driver.write_slot(op.slot, op.pin, op.name)
+            await self.driver.write_slot(op.slot, op.pin, op.name, op.window)
         except PermanentDriverError as exc:
             self.count(self.device_id, "write", "refused")
             reading = await self.driver.read_slot(op.slot)
@@ -328,7 +335,8 @@ class Reconciler:
         for _ in range(2):
             reading = await self.driver.read_slot(op.slot)
             reads += 1
-            if reading.occupied and (reading.masked or reading.code == op.pin):
+            shows = reading.masked or (reading.code == op.pin and reading.schedule == op.window)
+            if reading.occupied and shows:
                 self.count(self.device_id, "write", "ok")
                 now = self.clock.now()
                 with self.store.transaction() as conn:

@@ -49,6 +49,7 @@ def _wants(rows: dict[str, CodeRow]) -> list[Want]:
             r.deleting,
             r.blocked,
             _owner(r),
+            r.on_device,
         )
         for r in rows.values()
         if (r.is_managed and r.code is not None) or (not r.is_managed and r.deleting)

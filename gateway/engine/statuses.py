@@ -111,6 +111,10 @@ def sweep(
             record(conn, DELAY_EVENTS[late], now, device_id=device.device_id,
                    access_code_id=code.access_code_id,
                    **event_issue_lists(device, updated))  # fmt: skip
+        if status is CodeStatus.SET and code.status is not CodeStatus.SET and not code.in_pool:
+            # A code programmed ahead with its window on the lock: its start has come.
+            record(conn, "access_code.set_on_device", now, device_id=device.device_id,
+                   access_code_id=code.access_code_id, code=code.code)  # fmt: skip
         mutations = code.pending_mutations if status is not CodeStatus.SET else []
         access_codes.save(
             conn, replace(code, status=status, warnings=warnings, pending_mutations=mutations)

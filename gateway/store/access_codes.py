@@ -153,6 +153,7 @@ class CodeRow(NamedTuple):
     blocked: bool
     created_at: datetime
     pool_state: str | None
+    on_device: bool = False  # time-bound with its window kept on the lock (see plan.Want)
 
 
 def plan_rows(
@@ -165,8 +166,11 @@ def plan_rows(
     rows = _rows(
         conn,
         "SELECT access_code_id, code, name, starts_at, ends_at, is_managed, deleting, status, "
-        f"warnings, blocked_until > ?, created_at, pool_state FROM access_codes WHERE {where} "
-        "ORDER BY seq",
+        "warnings, blocked_until > ?, created_at, pool_state, "
+        "prefer_native_scheduling AND starts_at IS NOT NULL AND coalesce((SELECT "
+        "json_extract(d.capabilities, '$.supports_schedules') FROM devices d "
+        "WHERE d.device_id = access_codes.device_id), 0) "
+        f"FROM access_codes WHERE {where} ORDER BY seq",
         params,
     )
     return [
@@ -177,6 +181,7 @@ def plan_rows(
             bool(r[9]),
             parse_iso(r[10]),
             r[11],
+            bool(r[12]),
         )
         for r in rows
     ]  # fmt: skip

@@ -145,4 +145,9 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, webhook_id, seq);
     """,
+    # 5: the window a slot's code was given on the lock itself (on-device scheduling)
+    """
+    ALTER TABLE slots ADD COLUMN window_starts_at TEXT;
+    ALTER TABLE slots ADD COLUMN window_ends_at TEXT;
+    """,
 ]

@@ -7,7 +7,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import NamedTuple
 
-from gateway.store.rows import iso
+from drivers.base import Schedule
+from gateway.store.rows import iso, moment
 
 
 class Owner(StrEnum):
@@ -25,6 +26,7 @@ class SlotRow(NamedTuple):
     name: str | None
     pending: str | None  # "write" | "clear" while an operation is unconfirmed
     suspended: bool  # the slot's failure breaker is open
+    window: Schedule | None = None  # the window the lock keeps with the code, if any
 
 
 _OWNERS = {owner.value: owner for owner in Owner}
@@ -42,13 +44,20 @@ def for_device(
     cursor.row_factory = None
     rows = cursor.execute(
         "SELECT slot, owner, access_code_id, code, masked, name, pending, "
-        f"suspended_until IS NOT NULL FROM slots WHERE {where} ORDER BY slot",
+        "suspended_until IS NOT NULL, window_starts_at, window_ends_at "
+        f"FROM slots WHERE {where} ORDER BY slot",
         params,
     ).fetchall()
     return {
-        r[0]: SlotRow(r[0], _OWNERS[r[1]], r[2], r[3], bool(r[4]), r[5], r[6], bool(r[7]))
+        r[0]: SlotRow(r[0], _OWNERS[r[1]], r[2], r[3], bool(r[4]), r[5], r[6], bool(r[7]),
+                      _window(r[8], r[9]))
         for r in rows
-    }
+    }  # fmt: skip
+
+
+def _window(starts_at: str | None, ends_at: str | None) -> Schedule | None:
+    start, end = moment(starts_at), moment(ends_at)
+    return None if start is None or end is None else Schedule(start, end)
 
 
 def holds_code(conn: sqlite3.Connection, access_code_id: str) -> bool:
@@ -70,14 +79,19 @@ def put(
     masked: bool,
     name: str | None,
     now: datetime,
+    window: Schedule | None = None,
 ) -> None:
+    starts_at, ends_at = (None, None) if window is None else (window.starts_at, window.ends_at)
     conn.execute(
         "INSERT INTO slots (device_id, slot, owner, access_code_id, code, masked, name, "
-        "observed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device_id, slot) DO UPDATE SET "
-        "owner = excluded.owner, access_code_id = excluded.access_code_id, code = excluded.code, "
-        "masked = excluded.masked, name = excluded.name, observed_at = excluded.observed_at",
-        (device_id, slot, owner.value, access_code_id, code, int(masked), name, iso(now)),
-    )
+        "observed_at, window_starts_at, window_ends_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (device_id, slot) DO UPDATE SET owner = excluded.owner, "
+        "access_code_id = excluded.access_code_id, code = excluded.code, "
+        "masked = excluded.masked, name = excluded.name, observed_at = excluded.observed_at, "
+        "window_starts_at = excluded.window_starts_at, window_ends_at = excluded.window_ends_at",
+        (device_id, slot, owner.value, access_code_id, code, int(masked), name, iso(now),
+         iso(starts_at), iso(ends_at)),
+    )  # fmt: skip
 
 
 def set_owner(conn: sqlite3.Connection, access_code_id: str, owner: Owner) -> None:
