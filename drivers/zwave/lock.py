@@ -12,6 +12,7 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from zwave_js_server.const import CommandClass, NodeStatus
@@ -37,6 +38,7 @@ from drivers.base import (
 from drivers.checksum import user_code_checksum
 from drivers.zwave.facts import is_masked, occupied
 from drivers.zwave.translate import Echoes, from_notification, from_value
+from drivers.zwave.windows import NO_OFFSET, slot_ref, window_from_fields, year_day_fields
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,9 @@ OPERATION_TIMEOUT = 30.0  # zwave-js has its own, shorter timeouts; this only bo
 # zwave-js errors that will not go away by retrying (ZW0322 not supported, ZW0302 bad args...).
 PERMANENT_ZWAVE_ERRORS = {300, 301, 302, 322, 323}
 NODE_NOT_RESPONDING = {202, 204}
+# How often the lock's clock and time offset are set again while windows are being written.
+LOCK_TIME_EVERY = 24 * 3600.0
+SCHEDULES = CommandClass.SCHEDULE_ENTRY_LOCK
 
 
 class ZWaveLock(LockDriver):
@@ -61,6 +66,9 @@ class ZWaveLock(LockDriver):
         self._unsubscribe: list[Callable[[], None]] = []
         self._fresh: dict[int, SlotReading] = {}
         self._duplicate = False
+        # slot -> the window last written and the lock's minute-rounded form of it
+        self._windows: dict[int, tuple[Schedule, dict[str, int]]] = {}
+        self._lock_time_set_at: float | None = None
 
     @property
     def info(self) -> LockInfo:
@@ -73,11 +81,12 @@ class ZWaveLock(LockDriver):
         self.unbind(announce=False)
         self.node = node
         self._info.capabilities = capabilities
+        self._lock_time_set_at = None  # a new session: the lock's time is set again
         for event in ("value updated", "value added"):
             self._unsubscribe.append(node.on(event, self._on_value))
         self._unsubscribe.append(node.on("notification", self._on_notification))
         self._unsubscribe.append(node.on("dead", lambda _: self._emit(LockEventKind.OFFLINE)))
-        self._unsubscribe.append(node.on("alive", lambda _: self._emit(LockEventKind.ONLINE)))
+        self._unsubscribe.append(node.on("alive", self._on_alive))
         # After a reconnect the lock may have changed while nobody listened: read it again.
         self._emit(LockEventKind.ONLINE if node.status is not NodeStatus.DEAD
                    else LockEventKind.OFFLINE)  # fmt: skip
@@ -90,6 +99,11 @@ class ZWaveLock(LockDriver):
         if self.node is not None and announce:
             self._emit(LockEventKind.OFFLINE)
         self.node = None
+
+    def _on_alive(self, _: dict[str, Any]) -> None:
+        # Back from dead: perhaps new batteries, and with them a lost clock. Set it again.
+        self._lock_time_set_at = None
+        self._emit(LockEventKind.ONLINE)
 
     def _emit(self, kind: LockEventKind) -> None:
         self._events.put_nowait(LockEvent(kind))
@@ -161,11 +175,53 @@ class ZWaveLock(LockDriver):
         text = code if isinstance(code, str) else None
         taken = occupied(status if isinstance(status, int) else None, text)
         masked = taken and text is not None and is_masked(text)
+        window = await self._get_window(slot) if taken else None
         reading = SlotReading(
-            slot=slot, occupied=taken, code=text if taken and not masked else None, masked=masked
-        )
+            slot=slot, occupied=taken, code=text if taken and not masked else None, masked=masked,
+            schedule=window,
+        )  # fmt: skip
         self.echoes.expect(slot, (text or "*") if taken else None, self._monotonic())
         return reading
+
+    async def _get_window(self, slot: int) -> Schedule | None:
+        if not self._info.capabilities.supports_schedules:
+            return None
+        fields = await self._call(SCHEDULES, "getYearDaySchedule", slot_ref(slot))
+        if not isinstance(fields, dict) or "startYear" not in fields:
+            return None
+        written = self._windows.get(slot)
+        if written is not None and written[1] == fields:
+            return written[0]  # what was asked for, as the lock keeps it to the minute
+        return window_from_fields(fields)
+
+    async def _put_window(self, slot: int, window: Schedule | None) -> None:
+        """Before the code: a code never works on the lock without the window it was given."""
+        self._windows.pop(slot, None)
+        if window is None:
+            await self._call(SCHEDULES, "setEnabled", False, slot)
+            await self._call(SCHEDULES, "setYearDaySchedule", slot_ref(slot))  # erase
+            return
+        await self._keep_lock_time()
+        fields = year_day_fields(window)
+        await self._call(SCHEDULES, "setYearDaySchedule", slot_ref(slot), fields)
+        await self._call(SCHEDULES, "setEnabled", True, slot)
+        self._windows[slot] = (window, fields)
+
+    async def _keep_lock_time(self) -> None:
+        """The lock's clock (Time Parameters, where it has them) and a zero time offset, so the
+        windows' wall-clock fields mean UTC. Again after every reconnect and once a day."""
+        now = self._monotonic()
+        if self._lock_time_set_at is not None and now - self._lock_time_set_at < LOCK_TIME_EVERY:
+            return
+        node = await self._reachable_node()
+        if any(cc.id == CommandClass.TIME_PARAMETERS for cc in node.command_classes):
+            try:
+                await node.async_set_date_and_time(datetime.now(UTC), wait_for_result=True)
+            except BaseZwaveJSServerError as exc:
+                raise LockTimeout(f"node {node.node_id}: setting its clock failed: {exc}") from None
+        await self._call(SCHEDULES, "setTimezone", NO_OFFSET)
+        self._lock_time_set_at = now
+        log.info("lock %s: clock and time offset set (UTC)", self._info.ref)
 
     async def state(self) -> LockState:
         node = self.node
@@ -186,6 +242,8 @@ class ZWaveLock(LockDriver):
         self, slot: int, code: str, name: str | None, schedule: Schedule | None = None
     ) -> None:
         self._fresh.pop(slot, None)
+        if self._info.capabilities.supports_schedules:
+            await self._put_window(slot, schedule)
         self.echoes.expect(slot, code, self._monotonic())
         self._duplicate = False
         await self._call(CommandClass.USER_CODE, "set", slot, ENABLED, code)

@@ -153,6 +153,12 @@ async def node_facts(home_id: int, node: Node) -> NodeFacts:
     if node.manufacturer_id == 0x003B and CommandClass.CONFIGURATION in versions:
         length = await _ask(node, CommandClass.CONFIGURATION, "get", SCHLAGE_CODE_LENGTH_PARAM)
         exact = length if isinstance(length, int) and 4 <= length <= 10 else None
+    year_day_slots: Any = 0
+    if CommandClass.SCHEDULE_ENTRY_LOCK in versions:
+        year_day_slots = _cached(node, CommandClass.SCHEDULE_ENTRY_LOCK, "numYearDaySlots")
+        if year_day_slots is None:
+            counts = await _ask(node, CommandClass.SCHEDULE_ENTRY_LOCK, "getNumSlots")
+            year_day_slots = counts.get("numYearDaySlots") if isinstance(counts, dict) else 0
     config = node.device_config
     return NodeFacts(
         home_id=home_id,
@@ -164,8 +170,15 @@ async def node_facts(home_id: int, node: Node) -> NodeFacts:
         users=users,
         user_code_version=versions.get(CommandClass.USER_CODE, 1),
         exact_length=exact,
-        has_year_day_schedules=CommandClass.SCHEDULE_ENTRY_LOCK in versions,
+        has_year_day_schedules=bool(year_day_slots),
     )
+
+
+def _cached(node: Node, cc: CommandClass, prop: str) -> Any:
+    for value in node.values.values():
+        if value.command_class == cc and value.property_ == prop:
+            return value.value
+    return None
 
 
 async def _ask(node: Node, cc: CommandClass, method: str, *args: Any) -> Any:

@@ -98,6 +98,48 @@ function programFromRadio(sim, { userId, userIdStatus, userCode }) {
   node.state.set(codeKey(userId), code);
 }
 
+// Schedule Entry Lock year-day windows as the lock keeps them: wall-clock fields in the lock's
+// local time (UTC + its time offset), enforced only while the user's schedule is enabled.
+const YEAR_DAY = 1;
+const enabledKey = (slot) => `Sim_scheduleEnabled_${slot}`;
+
+function windowOf(node, slot) {
+  const fields = node.state.get(`ScheduleEntryLock_schedule_${slot}_1_${YEAR_DAY}`);
+  if (!fields || fields.startYear === undefined) return null;
+  // The CC's years are 0-99, meaning 2000-2099.
+  const at = (y, mo, d, h, mi) => Date.UTC(2000 + y, mo - 1, d, h, mi) -
+    offsetMinutes(node) * 60000;
+  return {
+    starts_at: new Date(at(fields.startYear, fields.startMonth, fields.startDay,
+      fields.startHour, fields.startMinute)).toISOString(),
+    ends_at: new Date(at(fields.stopYear, fields.stopMonth, fields.stopDay,
+      fields.stopHour, fields.stopMinute)).toISOString(),
+    enabled: node.state.get(enabledKey(slot)) === true,
+  };
+}
+
+function offsetMinutes(node) {
+  return (node.state.get("ScheduleEntryLock_standardOffset") ?? 0) +
+    (node.state.get("ScheduleEntryLock_dstOffset") ?? 0);
+}
+
+function windows(node, numUsers) {
+  const out = {};
+  for (let slot = 1; slot <= numUsers; slot++) {
+    const window = windowOf(node, slot);
+    if (window !== null) out[slot] = window;
+  }
+  return out;
+}
+
+// Whether the lock lets `slot`'s code open the door at `now` (outside an enabled window: no).
+function opens(node, slot, now) {
+  if (codeOf(node, slot) === null) return false;
+  const window = windowOf(node, slot);
+  if (window === null || !window.enabled) return true;
+  return Date.parse(window.starts_at) <= now && now < Date.parse(window.ends_at);
+}
+
 function lockBehaviors(sim) {
   const quirks = sim.quirks;
   const counting = {
@@ -150,7 +192,17 @@ function lockBehaviors(sim) {
       return undefined;
     },
   };
-  return [counting, faults, battery, userCodes];
+  const schedules = {
+    // zwave-js's mock acknowledges Enable Set without keeping it; a real lock keeps it.
+    handleCC(controller, self, received) {
+      if (received instanceof cc.ScheduleEntryLockCCEnableSet) {
+        self.state.set(enabledKey(received.userId), received.enabled);
+        return { action: "ok" };
+      }
+      return undefined;
+    },
+  };
+  return [counting, faults, battery, userCodes, schedules];
 }
 
 // What a person does at the lock (the control API calls these).
@@ -172,12 +224,14 @@ const keypad = {
     }
   },
   async unlock(sim, slot) {
+    if (!opens(sim.node, slot, Date.now())) return false;
     sim.node.state.set("DoorLock_currentMode", 0x00);
     await send(sim, new cc.DoorLockCCOperationReport({
       nodeId: sim.node.id, currentMode: 0x00, outsideHandlesCanOpenDoor: [false, false, false,
         false], insideHandlesCanOpenDoor: [false, false, false, false],
     }));
     await notification(sim, EVENT.KEYPAD_UNLOCK, slot);
+    return true;
   },
   async battery(sim, level) {
     sim.battery = level;
@@ -186,4 +240,4 @@ const keypad = {
   },
 };
 
-module.exports = { lockBehaviors, keypad, codes, numUsers, MASK };
+module.exports = { lockBehaviors, keypad, codes, windows, offsetMinutes, numUsers, MASK };

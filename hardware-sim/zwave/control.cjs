@@ -1,12 +1,14 @@
 // The simulator's control API (127.0.0.1 only): what a person does at a lock, and faults.
 //
-//   GET  /nodes                         every lock: profile, codes in its memory, faults, battery
+//   GET  /nodes                         every lock: profile, codes and windows in its memory,
+//                                       time offset, faults, battery
 //   GET  /nodes/:id                     one lock
 //   POST /nodes/:id/keypad/set          {slot, code, report: "none"|"report"|"notification"|"both"}
 //   POST /nodes/:id/keypad/delete       {slot, report}
-//   POST /nodes/:id/keypad/unlock       {slot}
+//   POST /nodes/:id/keypad/unlock       {slot} (400 when the lock refuses: empty, outside window)
 //   POST /nodes/:id/dead                the lock stops answering (no ACKs)
 //   POST /nodes/:id/alive               it answers again ({announce: true}: and says so)
+//   POST /nodes/:id/time-offset         {minutes} the lock's time offset (Schedule Entry Lock)
 //   POST /nodes/:id/delay               {ms} added before each answer
 //   POST /nodes/:id/battery             {level} (percent), reported unsolicited
 //   POST /nodes/:id/counts/reset        zero the received-command counters
@@ -14,13 +16,14 @@
 "use strict";
 
 const http = require("node:http");
-const { keypad, codes, numUsers } = require("./behaviors.cjs");
+const { keypad, codes, windows, offsetMinutes, numUsers } = require("./behaviors.cjs");
 
 function describe(sim) {
   return {
     id: sim.node.id, profile: sim.lock.profile, name: sim.lock.name ?? null,
     codes: codes(sim.node, numUsers(sim)), faults: sim.faults, battery: sim.battery,
     counts: sim.counts, door_mode: sim.node.state.get("DoorLock_currentMode") ?? 0,
+    windows: windows(sim.node, numUsers(sim)), time_offset_minutes: offsetMinutes(sim.node),
   };
 }
 
@@ -48,7 +51,8 @@ async function act(sim, action, body) {
     case "keypad/delete":
       return keypad.remove(sim, body.slot, report);
     case "keypad/unlock":
-      return keypad.unlock(sim, body.slot);
+      if (!(await keypad.unlock(sim, body.slot))) throw new Error("refused: no code or outside its window");
+      return undefined;
     case "dead":
       sim.faults.dead = true;
       sim.node.autoAckControllerFrames = false;
@@ -57,6 +61,11 @@ async function act(sim, action, body) {
       sim.faults.dead = false;
       sim.node.autoAckControllerFrames = true;
       if (body.announce) await keypad.battery(sim, sim.battery);
+      return undefined;
+    case "time-offset":
+      // The lock's own idea of its time zone (e.g. set by another controller, or by hand).
+      sim.node.state.set("ScheduleEntryLock_standardOffset", Number(body.minutes ?? 0));
+      sim.node.state.set("ScheduleEntryLock_dstOffset", 0);
       return undefined;
     case "delay":
       sim.faults.delayMs = Number(body.ms ?? 0);
@@ -67,6 +76,12 @@ async function act(sim, action, body) {
       for (const slot of Object.keys(codes(sim.node, numUsers(sim)))) {
         await keypad.remove(sim, Number(slot), "none");
       }
+      for (let slot = 1; slot <= numUsers(sim); slot++) {
+        sim.node.state.set(`ScheduleEntryLock_schedule_${slot}_1_1`, undefined);
+        sim.node.state.set(`Sim_scheduleEnabled_${slot}`, undefined);
+      }
+      sim.node.state.set("ScheduleEntryLock_standardOffset", undefined);
+      sim.node.state.set("ScheduleEntryLock_dstOffset", undefined);
       sim.faults.dead = false;
       sim.faults.delayMs = 0;
       sim.node.autoAckControllerFrames = true;

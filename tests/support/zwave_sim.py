@@ -87,6 +87,15 @@ class ZWaveSim:
         """What the lock really holds in its memory."""
         return {int(slot): code for slot, code in self.node(node_id)["codes"].items()}
 
+    def windows(self, node_id: int) -> dict[int, dict[str, Any]]:
+        """Year-day windows the lock keeps: slot -> {starts_at, ends_at (UTC ISO), enabled}."""
+        return {int(slot): w for slot, w in self.node(node_id)["windows"].items()}
+
+    def unlock(self, node_id: int, slot: int) -> bool:
+        """A person types slot's code at the keypad now; whether the lock opens."""
+        response = self.http.post(f"/nodes/{node_id}/keypad/unlock", json={"slot": slot})
+        return response.status_code == 200
+
     def act(self, node_id: int, action: str, **body: Any) -> dict[str, Any]:
         response = self.http.post(f"/nodes/{node_id}/{action}", json=body)
         assert response.status_code == 200, response.text

@@ -7,6 +7,7 @@ import random
 import time
 from collections import Counter
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -139,3 +140,62 @@ def test_kill_9_of_the_daemon_mid_programming_then_restart_converges(
     held = Counter(network.codes(3).values())
     assert all(count == 1 for count in held.values()), held  # nothing duplicated
     assert len(held) == len(ids)  # nothing lost, nothing stale
+
+
+def _windows_converged(client: httpx.Client, sim: ZWaveSim, node: int) -> bool:
+    declared = {c["code"]: c for c in _codes(client, _device(node))}
+    held = sim.codes(node)
+    windows = sim.windows(node)
+    if sorted(held.values()) != sorted(declared):
+        return False
+    for slot, pin in held.items():
+        code = declared[pin]
+        window = windows.get(slot)
+        if not code["is_scheduled_on_device"] or window is None or not window["enabled"]:
+            return False
+        if window["ends_at"][:16] != code["ends_at"][:16]:
+            return False
+    return True
+
+
+def test_kill_9_while_windows_are_written_then_restart_leaves_every_code_with_its_window(
+    tmp_path: Path,
+) -> None:
+    """A window goes on the lock before its code; a kill between the two must neither leave a
+    code without its window nor write it twice."""
+    (tmp_path / "sim").mkdir()
+    sim = ZWaveSim(tmp_path / "sim", locks=[{"id": 4, "profile": "yale-schedule"}])
+    sim.start()
+    (tmp_path / "hub").mkdir()
+    config = tmp_path / "hub" / "lockgw.toml"
+    config.write_text(zwave_config(sim))
+    daemon = Daemon(tmp_path / "hub", config=config, sim=False)
+    daemon.start()
+    try:
+        rng = random.Random(20261123)
+        client = client_for(daemon)
+        eventually(lambda: client.get("/devices/get", params={"device_id": _device(4)}).is_success,
+                   timeout=60)  # fmt: skip
+        now = datetime.now(UTC).replace(second=0, microsecond=0)
+        ids = []
+        for n in range(12):
+            starts_at = now + timedelta(hours=n - 3)  # some running, most later
+            body = {"device_id": _device(4), "code": f"{6100 + n * 11}", "name": f"Stay {n}",
+                    "starts_at": starts_at.isoformat(),
+                    "ends_at": (starts_at + timedelta(hours=24)).isoformat()}  # fmt: skip
+            response = client.post("/access_codes/create", json=body)
+            assert response.status_code == 200, response.text
+            ids.append(response.json()["access_code"]["access_code_id"])
+        for _ in range(4):
+            time.sleep(rng.uniform(0.05, 0.4))  # let it program a random while, pull the plug
+            daemon.kill()
+            daemon.start()
+            client = client_for(daemon)
+        eventually(lambda: _windows_converged(client, sim, 4), timeout=90)
+        held = Counter(sim.codes(4).values())
+        assert all(count == 1 for count in held.values()), held
+        statuses = {c["code"]: c["status"] for c in _codes(client, _device(4))}
+        assert statuses["6100"] == "set" and statuses[f"{6100 + 11 * 11}"] == "unset"
+    finally:
+        daemon.kill()
+        sim.stop()

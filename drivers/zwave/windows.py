@@ -1,0 +1,58 @@
+"""Code windows as Schedule Entry Lock year-day fields (pure).
+
+The lock keeps year-day windows as wall-clock fields to the minute, in its local time. The
+driver sets the lock's time offset to zero, so the fields are UTC. A window is rounded inwards
+(start up, end down) so the lock never grants more than was declared; one too short for that
+is rounded outwards instead.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from drivers.base import Schedule
+
+MINUTE = timedelta(minutes=1)
+YEAR_DAY_SLOT = 1  # the one year-day schedule each user gets from us
+NO_OFFSET = {"standardOffset": 0, "dstOffset": 0}
+CENTURY = 2000
+
+
+def _floor(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(second=0, microsecond=0)
+
+
+def _ceil(moment: datetime) -> datetime:
+    floor = _floor(moment)
+    return floor if floor == moment else floor + MINUTE
+
+
+def _fields(prefix: str, moment: datetime) -> dict[str, int]:
+    return {
+        f"{prefix}Year": moment.year - CENTURY,  # the CC's year is 0-99 (2000-2099)
+        f"{prefix}Month": moment.month,
+        f"{prefix}Day": moment.day,
+        f"{prefix}Hour": moment.hour,
+        f"{prefix}Minute": moment.minute,
+    }
+
+
+def year_day_fields(window: Schedule) -> dict[str, int]:
+    start, stop = _ceil(window.starts_at), _floor(window.ends_at)
+    if stop <= start:
+        start, stop = _floor(window.starts_at), _ceil(window.ends_at)
+    return {**_fields("start", start), **_fields("stop", stop)}
+
+
+def window_from_fields(fields: dict[str, int]) -> Schedule:
+    def at(prefix: str) -> datetime:
+        return datetime(
+            CENTURY + fields[f"{prefix}Year"], fields[f"{prefix}Month"], fields[f"{prefix}Day"],
+            fields[f"{prefix}Hour"], fields[f"{prefix}Minute"], tzinfo=UTC,
+        )  # fmt: skip
+
+    return Schedule(at("start"), at("stop"))
+
+
+def slot_ref(slot: int) -> dict[str, int]:
+    return {"userId": slot, "slotId": YEAR_DAY_SLOT}
