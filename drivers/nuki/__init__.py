@@ -1,0 +1,1 @@
+"""Nuki Smart Lock keypad codes over Bluetooth LE (Nuki's published BLE API)."""

@@ -1,0 +1,137 @@
+"""A bleak client backend on a bumble central: the unmodified bleak API (and so the driver and
+pyNukiBT) talks to peripherals on a bumble virtual link, with no Bluetooth hardware."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+from bleak.backends.characteristic import BleakGATTCharacteristic
+from bleak.backends.client import BaseBleakClient, NotifyCallback
+from bleak.backends.descriptor import BleakGATTDescriptor
+from bleak.backends.device import BLEDevice
+from bleak.backends.service import BleakGATTService, BleakGATTServiceCollection
+from bleak.exc import BleakError
+from bumble.device import Connection, Device, Peer
+from bumble.gatt_client import CharacteristicProxy
+from bumble.hci import Address
+
+PROPERTY_NAMES = {0x02: "read", 0x04: "write-without-response", 0x08: "write", 0x10: "notify",
+                  0x20: "indicate"}  # fmt: skip
+
+
+def bumble_backend(central: Device, *, mtu: int = 517) -> type[BaseBleakClient]:
+    """A backend class bound to one bumble central device (bleak instantiates it itself).
+    `mtu` is what the central asks for on connect; 23 keeps the BLE default."""
+
+    class BumbleClient(BaseBleakClient):
+        def __init__(self, address_or_ble_device: BLEDevice | str, **kwargs: Any) -> None:
+            super().__init__(
+                address_or_ble_device,
+                disconnected_callback=kwargs.get("disconnected_callback"),
+                timeout=kwargs.get("timeout", 10.0),
+            )
+            self._connection: Connection | None = None
+            self._proxies: dict[int, CharacteristicProxy[bytes]] = {}
+
+        @property
+        def name(self) -> str:
+            return self.address
+
+        @property
+        def mtu_size(self) -> int:
+            return self._connection.att_mtu if self._connection is not None else 23
+
+        async def connect(self, pair: bool, **kwargs: Any) -> None:
+            try:
+                connection = await asyncio.wait_for(
+                    central.connect(Address(self.address)), self._timeout
+                )
+            except Exception as exc:
+                raise BleakError(f"could not connect to {self.address}: {exc}") from None
+            self._connection = connection
+            connection.on(connection.EVENT_DISCONNECTION, self._on_disconnection)
+            peer = Peer(connection)
+            if mtu > 23:
+                await peer.request_mtu(mtu)
+            await peer.discover_services()
+            collection = BleakGATTServiceCollection()
+            for service in peer.services:
+                await service.discover_characteristics()
+                bleak_service = BleakGATTService(service, service.handle, str(service.uuid))
+                collection.add_service(bleak_service)
+                for char in service.characteristics:
+                    props = [n for bit, n in PROPERTY_NAMES.items() if char.properties & bit]
+                    bleak_char = BleakGATTCharacteristic(
+                        char, char.handle, _uuid(str(char.uuid)), props,  # type: ignore[arg-type]
+                        lambda: self.mtu_size - 3, bleak_service,
+                    )  # fmt: skip
+                    collection.add_characteristic(bleak_char)
+                    self._proxies[char.handle] = char
+            self.services = collection
+
+        def _on_disconnection(self, *_: Any) -> None:
+            self._connection = None
+            if self._disconnected_callback is not None:
+                self._disconnected_callback()
+
+        async def disconnect(self) -> None:
+            if self._connection is not None:
+                connection, self._connection = self._connection, None
+                await connection.disconnect()
+
+        async def pair(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+        async def unpair(self) -> None:
+            return None
+
+        @property
+        def is_connected(self) -> bool:
+            return self._connection is not None
+
+        def _proxy(self, characteristic: BleakGATTCharacteristic) -> CharacteristicProxy[bytes]:
+            if self._connection is None:
+                raise BleakError("not connected")
+            return self._proxies[characteristic.handle]
+
+        async def read_gatt_char(self, characteristic: BleakGATTCharacteristic,
+                                 **kwargs: Any) -> bytearray:  # fmt: skip
+            return bytearray(await self._proxy(characteristic).read_value())
+
+        async def read_gatt_descriptor(self, descriptor: BleakGATTDescriptor,
+                                       **kwargs: Any) -> bytearray:  # fmt: skip
+            raise BleakError("descriptors are not supported by this backend")
+
+        async def write_gatt_char(self, characteristic: BleakGATTCharacteristic,
+                                  data: Any, response: bool) -> None:  # fmt: skip
+            try:
+                await self._proxy(characteristic).write_value(bytes(data), with_response=response)
+            except Exception as exc:
+                if isinstance(exc, BleakError):
+                    raise
+                raise BleakError(f"write failed: {exc}") from None
+
+        async def write_gatt_descriptor(self, descriptor: BleakGATTDescriptor,
+                                        data: Any) -> None:  # fmt: skip
+            raise BleakError("descriptors are not supported by this backend")
+
+        async def start_notify(self, characteristic: BleakGATTCharacteristic,
+                               callback: NotifyCallback, **kwargs: Any) -> None:  # fmt: skip
+            def deliver(value: bytes) -> None:
+                callback(bytearray(value))
+
+            await self._proxy(characteristic).subscribe(deliver, prefer_notify=False)
+
+        async def stop_notify(self, characteristic: BleakGATTCharacteristic) -> None:
+            await self._proxy(characteristic).unsubscribe()
+
+    return BumbleClient
+
+
+def _uuid(text: str) -> str:
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        return text.lower()

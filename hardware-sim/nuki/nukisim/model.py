@@ -1,0 +1,228 @@
+"""The emulated lock's behaviour (sans-IO): frames written to a characteristic in, frames to
+indicate out. Keeps authorizations, keypad codes with windows, lock state and faults."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import struct
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+import nacl.public
+from nacl.bindings import crypto_box_beforenm
+
+from drivers.nuki import messages as m
+from drivers.nuki.frames import (
+    Command,
+    FrameError,
+    auth_id_of,
+    open_sealed,
+    parse_plain,
+    plain,
+    seal,
+)
+
+E = m.ErrorCode
+
+
+def valid_keypad_code(code: int) -> bool:
+    text = str(code)
+    return len(text) == 6 and "0" not in text and not text.startswith("12")
+
+
+@dataclass
+class Faults:
+    refuse_pairing: bool = False
+    busy: int = 0  # the next N encrypted commands get K_ERROR_BUSY
+    drop_link_on: set[int] = field(default_factory=set)  # commands after which the link drops
+    out_of_range: bool = False
+
+
+@dataclass
+class Reply:
+    frames: list[bytes]
+    drop_link: bool = False
+
+
+class NukiModel:
+    def __init__(self, *, security_pin: int = 1234, max_codes: int = 100,
+                 pairing_mode: bool = True) -> None:  # fmt: skip
+        self.secret_key = nacl.public.PrivateKey.generate()
+        self.public_key = bytes(self.secret_key.public_key)
+        self.security_pin = security_pin
+        self.max_codes = max_codes
+        self.pairing_mode = pairing_mode
+        self.faults = Faults()
+        self.authorizations: dict[bytes, bytes] = {}  # auth_id -> shared key
+        self.codes: dict[int, m.KeypadCode] = {}
+        self.lock_state = m.LockStateCode.LOCKED
+        self.battery = 80
+        self.clock_set_to: datetime | None = None
+        self.received: dict[int, int] = {}  # command -> count (frames per operation)
+        self._next_code_id = 1
+        self._challenges: dict[bytes, bytes] = {}
+        self._pairing: dict[str, bytes] = {}
+
+    # -- pairing characteristic (plain frames) ----------------------------------------------
+
+    def on_pairing_write(self, data: bytes) -> Reply:
+        try:
+            command, payload = parse_plain(data)
+        except FrameError:
+            return Reply([])
+        self._count(command)
+        p = self._pairing
+        if command == Command.REQUEST_DATA:
+            if not self.pairing_mode or self.faults.refuse_pairing:
+                return Reply([_plain_error(E.P_ERROR_NOT_PAIRING, command)])
+            self._pairing.clear()
+            return Reply([plain(Command.PUBLIC_KEY, self.public_key)])
+        if command == Command.PUBLIC_KEY:
+            p["peer"] = payload[:32]
+            p["shared"] = bytes(crypto_box_beforenm(payload[:32], bytes(self.secret_key)))
+            p["nonce1"] = os.urandom(32)
+            return Reply([plain(Command.CHALLENGE, p["nonce1"])])
+        if command == Command.AUTHORIZATION_AUTHENTICATOR and "nonce1" in p:
+            if payload[:32] != _hmac(p["shared"], p["peer"], self.public_key, p["nonce1"]):
+                return Reply([_plain_error(E.P_ERROR_BAD_AUTHENTICATOR, command)])
+            p["nonce2"] = os.urandom(32)
+            return Reply([plain(Command.CHALLENGE, p["nonce2"])])
+        if command == Command.AUTHORIZATION_DATA and "nonce2" in p:
+            body = payload[32:]
+            if payload[:32] != _hmac(p["shared"], body[:37], body[37:69], p["nonce2"]):
+                return Reply([_plain_error(E.P_ERROR_BAD_AUTHENTICATOR, command)])
+            p["auth_id"] = struct.pack("<I", len(self.authorizations) + 1)
+            p["nonce3"] = os.urandom(32)
+            uuid = os.urandom(16)
+            proof = _hmac(p["shared"], p["auth_id"], uuid, p["nonce3"])
+            return Reply(
+                [plain(Command.AUTHORIZATION_ID, proof + p["auth_id"] + uuid + p["nonce3"])]
+            )
+        if command == Command.AUTHORIZATION_ID_CONFIRMATION and "nonce3" in p:
+            if payload[:32] != _hmac(p["shared"], p["auth_id"], p["nonce3"]):
+                return Reply([_plain_error(E.P_ERROR_BAD_AUTHENTICATOR, command)])
+            self.authorizations[p["auth_id"]] = p["shared"]
+            self._pairing.clear()
+            return Reply([plain(Command.STATUS, bytes([m.STATUS_COMPLETE]))])
+        return Reply([_plain_error(E.ERROR_UNKNOWN, command)])
+
+    # -- user-data characteristic (encrypted frames) ----------------------------------------
+
+    def on_user_write(self, data: bytes) -> Reply:
+        try:
+            auth_id = auth_id_of(data)
+            shared = self.authorizations[auth_id]
+            _, command, payload = open_sealed(shared, data)
+        except (FrameError, KeyError):
+            return Reply([])  # a real lock stays silent on frames it cannot open
+        self._count(command)
+
+        def send(cmd: int, body: bytes) -> bytes:
+            return seal(shared, auth_id, cmd, body)
+
+        def error(code: int) -> Reply:
+            return Reply([send(Command.ERROR_REPORT, bytes([code]) + struct.pack("<H", command))])
+
+        if command in self.faults.drop_link_on:
+            self.faults.drop_link_on.discard(command)
+            return Reply([], drop_link=True)
+        if self.faults.busy > 0 and command != Command.REQUEST_DATA:
+            self.faults.busy -= 1
+            return error(E.K_ERROR_BUSY)
+        if command == Command.REQUEST_DATA:
+            (wanted,) = struct.unpack("<H", payload[:2])
+            if wanted == Command.CHALLENGE:
+                self._challenges[auth_id] = os.urandom(32)
+                return Reply([send(Command.CHALLENGE, self._challenges[auth_id])])
+            if wanted == Command.KEYTURNER_STATES:
+                state = m.encode_keyturner_state(self.lock_state, datetime.now(UTC), self.battery)
+                return Reply([send(Command.KEYTURNER_STATES, state)])
+            return error(E.K_ERROR_BAD_PARAMETER)
+        unsecured = command in (Command.LOCK_ACTION, Command.REQUEST_CONFIG)
+        nonce = payload[-32:] if unsecured else payload[-34:-2]
+        if self._challenges.pop(auth_id, None) != nonce:
+            return error(E.K_ERROR_BAD_NONCE)
+        if not unsecured and m.security_of(payload)[1] != self.security_pin:
+            return error(E.K_ERROR_BAD_PIN)
+        complete = send(Command.STATUS, bytes([m.STATUS_COMPLETE]))
+        if command == Command.ADD_KEYPAD_CODE:
+            added = m.decode_added(payload)
+            problem = self._refusal(added)
+            if problem is not None:
+                return error(problem)
+            added = replace(added, code_id=self._next_code_id)
+            self._next_code_id += 1
+            self.codes[added.code_id] = added
+            return Reply([send(Command.KEYPAD_CODE_ID, struct.pack("<H", added.code_id)), complete])
+        if command == Command.REQUEST_KEYPAD_CODES:
+            offset, count = struct.unpack("<HH", payload[:4])
+            listed = sorted(self.codes.values(), key=lambda c: c.code_id)[offset : offset + count]
+            frames = [send(Command.KEYPAD_CODE_COUNT, struct.pack("<H", len(self.codes)))]
+            frames += [send(Command.KEYPAD_CODE, m.encode_keypad_entry(c)) for c in listed]
+            return Reply([*frames, complete])
+        if command == Command.UPDATE_KEYPAD_CODE:
+            updated = m.decode_updated(payload)
+            if updated.code_id not in self.codes:
+                return error(E.K_ERROR_BAD_PARAMETER)
+            problem = self._refusal(updated)
+            if problem is not None:
+                return error(problem)
+            self.codes[updated.code_id] = updated
+            return Reply([complete])
+        if command == Command.REMOVE_KEYPAD_CODE:
+            (code_id,) = struct.unpack("<H", payload[:2])
+            if self.codes.pop(code_id, None) is None:
+                return error(E.K_ERROR_BAD_PARAMETER)
+            return Reply([complete])
+        if command == Command.LOCK_ACTION:
+            action = payload[0]
+            self.lock_state = (m.LockStateCode.LOCKED if action == m.LockAction.LOCK
+                               else m.LockStateCode.UNLOCKED)  # fmt: skip
+            return Reply([send(Command.STATUS, bytes([m.STATUS_ACCEPTED])), complete])
+        if command == Command.REQUEST_CONFIG:
+            config = m.encode_config(0x1A2B3C4D, "Nuki emulator", datetime.now(UTC), keypad=True)
+            return Reply([send(Command.CONFIG, config)])
+        if command == VERIFY_SECURITY_PIN:
+            return Reply([complete])  # the PIN was checked above
+        if command == UPDATE_TIME:
+            self.clock_set_to = m.decode_date(payload[:7])
+            return Reply([complete])
+        return error(E.K_ERROR_BAD_PARAMETER)
+
+    def _refusal(self, code: m.KeypadCode) -> int | None:
+        if not valid_keypad_code(code.code):
+            return E.K_ERROR_CODE_INVALID
+        if any(c.code == code.code and c.code_id != code.code_id for c in self.codes.values()):
+            return E.K_ERROR_CODE_ALREADY_EXISTS
+        if code.code_id == 0 and len(self.codes) >= self.max_codes:
+            return E.K_ERROR_TOO_MANY_ENTRIES
+        return None
+
+    def _count(self, command: int) -> None:
+        self.received[command] = self.received.get(command, 0) + 1
+
+    # -- what a person does at the lock ------------------------------------------------------
+
+    def keypad_enter(self, code: int, at: datetime) -> bool:
+        for entry in self.codes.values():
+            if entry.code != code or not entry.enabled:
+                continue
+            window = entry.window
+            if window is None or window.starts_at <= at < window.ends_at:
+                self.lock_state = m.LockStateCode.UNLOCKED
+                return True
+        return False
+
+
+VERIFY_SECURITY_PIN = 0x0020
+UPDATE_TIME = 0x0021
+
+
+def _hmac(key: bytes, *parts: bytes) -> bytes:
+    return hmac.new(key, b"".join(parts), hashlib.sha256).digest()
+
+
+def _plain_error(code: int, command: int) -> bytes:
+    return plain(Command.ERROR_REPORT, bytes([code]) + struct.pack("<H", command))
