@@ -36,7 +36,7 @@ async def nuki_air(*, mtu: int = 517, max_codes: int = 100) -> AsyncIterator[Air
     model = NukiModel(security_pin=SECURITY_PIN, max_codes=max_codes)
     lock = NukiPeripheral(link, LOCK_ADDRESS, "Nuki_1A2B3C4D", model)
     await lock.start()
-    central = new_device(link, HUB_ADDRESS, "hub")
+    central, _ = new_device(link, HUB_ADDRESS, "hub")
     await central.power_on()
     try:
         yield Air(link, lock, central, bumble_backend(central, mtu=mtu))

@@ -4,6 +4,7 @@ pyNukiBT) talks to peripherals on a bumble virtual link, with no Bluetooth hardw
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from typing import Any
 
@@ -45,11 +46,19 @@ def bumble_backend(central: Device, *, mtu: int = 517) -> type[BaseBleakClient]:
 
         async def connect(self, pair: bool, **kwargs: Any) -> None:
             try:
-                connection = await asyncio.wait_for(
-                    central.connect(Address(self.address)), self._timeout
-                )
-            except Exception as exc:
-                raise BleakError(f"could not connect to {self.address}: {exc}") from None
+                await asyncio.wait_for(self._connect(), self._timeout)
+            except BleakError:
+                raise
+            except Exception as exc:  # bumble's own timeouts and link errors
+                if central.is_le_connecting:
+                    with contextlib.suppress(Exception):
+                        await central.cancel_connection()
+                with contextlib.suppress(BleakError):
+                    await self.disconnect()
+                raise BleakError(f"could not connect to {self.address}: {exc!r}") from None
+
+        async def _connect(self) -> None:
+            connection = await central.connect(Address(self.address))
             self._connection = connection
             connection.on(connection.EVENT_DISCONNECTION, self._on_disconnection)
             peer = Peer(connection)
@@ -79,7 +88,10 @@ def bumble_backend(central: Device, *, mtu: int = 517) -> type[BaseBleakClient]:
         async def disconnect(self) -> None:
             if self._connection is not None:
                 connection, self._connection = self._connection, None
-                await connection.disconnect()
+                try:
+                    await asyncio.wait_for(connection.disconnect(), 2.0)
+                except Exception as exc:  # already gone
+                    raise BleakError(f"disconnect: {exc!r}") from None
 
         async def pair(self, *args: Any, **kwargs: Any) -> None:
             return None

@@ -29,16 +29,17 @@ USER_SERVICE = "a92ee200-5501-11e4-916c-0800200c9a66"
 USER_CHAR = "a92ee202-5501-11e4-916c-0800200c9a66"
 
 
-def new_device(link: LocalLink, address: str, name: str) -> Device:
+def new_device(link: LocalLink, address: str, name: str) -> tuple[Device, Controller]:
     controller = Controller(name, link=link, public_address=address)
-    return Device(name=name, address=Address(address),
-                  host=Host(controller, AsyncPipeSink(controller)))  # fmt: skip
+    device = Device(name=name, address=Address(address),
+                    host=Host(controller, AsyncPipeSink(controller)))  # fmt: skip
+    return device, controller
 
 
 class NukiPeripheral:
     def __init__(self, link: LocalLink, address: str, name: str, model: NukiModel) -> None:
         self.link, self.address, self.name, self.model = link, address, name, model
-        self.device = new_device(link, address, name)
+        self.device, self.controller = new_device(link, address, name)
         self.connections: list[Connection] = []
         self.connects = 0  # BLE connections made to the lock (the bench counts them)
         self._tasks: set[asyncio.Task[None]] = set()
@@ -92,7 +93,7 @@ class NukiPeripheral:
     async def out_of_range(self, gone: bool) -> None:
         """Out of range: the link drops and nobody reaches the lock until it is back."""
         self.model.faults.out_of_range = gone
-        controller = self.device.host.controller
+        controller = self.controller
         if gone:
             for connection in list(self.connections):
                 await connection.disconnect()
