@@ -15,6 +15,8 @@ import nacl.exceptions
 import nacl.secret
 import nacl.utils
 
+from drivers.checksum import crc16_ccitt
+
 NONCE_LEN = 24
 HEADER_LEN = NONCE_LEN + 4 + 2
 
@@ -59,13 +61,7 @@ class FrameError(Exception):
 
 def crc16(data: bytes) -> int:
     """CRC-16/CCITT-FALSE: polynomial 0x1021, initial value 0xFFFF, no reflection."""
-    crc = 0xFFFF
-    for byte in data:
-        crc ^= byte << 8
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x1021) if crc & 0x8000 else crc << 1
-            crc &= 0xFFFF
-    return crc
+    return crc16_ccitt(data, 0xFFFF)
 
 
 def _with_crc(body: bytes) -> bytes:
