@@ -279,16 +279,17 @@ class ZWaveLock(LockDriver):
         self._events.put_nowait(None)
 
 
-def _value(node: Node, cc: CommandClass, prop: str) -> Any:
+def cached_value(node: Node, cc: CommandClass, prop: str) -> Any:
+    """A node value from zwave-js's cache (None when it has none)."""
     value = node.values.get(get_value_id_str(node, cc, prop))
     return None if value is None else value.value
 
 
 def _locked(node: Node) -> bool | None:
-    mode = _value(node, CommandClass.DOOR_LOCK, "currentMode")
+    mode = cached_value(node, CommandClass.DOOR_LOCK, "currentMode")
     return None if mode is None else mode == SECURED
 
 
 def _battery(node: Node) -> float | None:
-    level = _value(node, CommandClass.BATTERY, "level")
+    level = cached_value(node, CommandClass.BATTERY, "level")
     return None if not isinstance(level, int | float) else max(0.0, min(1.0, level / 100))

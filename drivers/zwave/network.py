@@ -27,7 +27,7 @@ from drivers.zwave.facts import (
     capabilities,
     lock_ref,
 )
-from drivers.zwave.lock import ZWaveLock
+from drivers.zwave.lock import ZWaveLock, cached_value
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +155,7 @@ async def node_facts(home_id: int, node: Node) -> NodeFacts:
         exact = length if isinstance(length, int) and 4 <= length <= 10 else None
     year_day_slots: Any = 0
     if CommandClass.SCHEDULE_ENTRY_LOCK in versions:
-        year_day_slots = _cached(node, CommandClass.SCHEDULE_ENTRY_LOCK, "numYearDaySlots")
+        year_day_slots = cached_value(node, CommandClass.SCHEDULE_ENTRY_LOCK, "numYearDaySlots")
         if year_day_slots is None:
             counts = await _ask(node, CommandClass.SCHEDULE_ENTRY_LOCK, "getNumSlots")
             year_day_slots = counts.get("numYearDaySlots") if isinstance(counts, dict) else 0
@@ -172,13 +172,6 @@ async def node_facts(home_id: int, node: Node) -> NodeFacts:
         exact_length=exact,
         has_year_day_schedules=bool(year_day_slots),
     )
-
-
-def _cached(node: Node, cc: CommandClass, prop: str) -> Any:
-    for value in node.values.values():
-        if value.command_class == cc and value.property_ == prop:
-            return value.value
-    return None
 
 
 async def _ask(node: Node, cc: CommandClass, method: str, *args: Any) -> Any:
