@@ -20,7 +20,7 @@ from bleak.backends.device import BLEDevice
 from bleak.exc import BleakError
 from bleak_retry_connector import establish_connection
 
-from drivers.base import LockOffline, LockTimeout
+from drivers.base import LockOffline, LockTimeout, Schedule
 from drivers.nuki import messages as m
 from drivers.nuki.frames import Command, FrameError, Reassembler, open_sealed, parse_plain, seal
 from drivers.nuki.pairing import Credentials, Pairing
@@ -115,7 +115,8 @@ class NukiSession:
         return payload[:32]
 
     async def _secured(self, command: int, build: Callable[[bytes, int], bytes]) -> list[Frame]:
-        """A command that carries the lock's nonce and security PIN; its answers up to STATUS."""
+        """A command built with a fresh challenge nonce (and the security PIN, where the command
+        carries one); its answers up to STATUS complete (STATUS accepted is one of them)."""
         assert self._credentials is not None
         nonce = await self._challenge()
         await self._send(command, build(nonce, self._credentials.security_pin))
@@ -133,7 +134,7 @@ class NukiSession:
         )
         return [m.decode_keypad_entry(p) for c, p in answers if c == Command.KEYPAD_CODE]
 
-    async def add_code(self, code: int, name: str | None, window: Any) -> int:
+    async def add_code(self, code: int, name: str | None, window: Schedule | None) -> int:
         answers = await self._secured(
             Command.ADD_KEYPAD_CODE, lambda nonce, pin: m.add_keypad_code(code, name, window,
                                                                           nonce, pin),
@@ -168,13 +169,12 @@ class NukiSession:
 
     async def lock_action(self, action: m.LockAction) -> None:
         assert self._credentials is not None
-        nonce = await self._challenge()
-        await self._send(Command.LOCK_ACTION,
-                         m.lock_action(action, self._credentials.app_id, nonce))  # fmt: skip
-        while True:
-            command, payload = await self._answer()
-            if command == Command.STATUS and payload[:1] == bytes([m.STATUS_COMPLETE]):
-                return
+        app_id = self._credentials.app_id
+
+        def build(nonce: bytes, _pin: int) -> bytes:  # lock actions carry no security PIN
+            return m.lock_action(action, app_id, nonce)
+
+        await self._secured(Command.LOCK_ACTION, build)
 
 
 @asynccontextmanager

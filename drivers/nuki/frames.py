@@ -143,6 +143,3 @@ class Reassembler:
             return None
         (command,) = struct.unpack("<H", self._buffer[:2])
         return PLAIN_SIZES.get(int(command), len(self._buffer))
-
-    def reset(self) -> None:
-        self._buffer = b""

@@ -144,9 +144,19 @@ def add_keypad_code(code: int, name: str | None, window: Schedule | None, nonce:
     return struct.pack("<I", code) + _name(name) + _window(window) + _secured(nonce, pin)
 
 
+def _head(entry: KeypadCode) -> bytes:
+    """code_id, code, name: how every keypad-code message starts (add has no id yet)."""
+    return struct.pack("<HI", entry.code_id, entry.code) + _name(entry.name)
+
+
+def _unhead(data: bytes) -> tuple[int, int, str, bool]:
+    """code_id, code, name and enabled, from the start of an entry or an update."""
+    code_id, code = struct.unpack("<HI", data[:6])
+    return code_id, code, _unname(data[6 : 6 + NAME_LEN]), bool(data[6 + NAME_LEN])
+
+
 def update_keypad_code(entry: KeypadCode, nonce: bytes, pin: int) -> bytes:
-    head = struct.pack("<HI", entry.code_id, entry.code) + _name(entry.name)
-    return head + bytes([int(entry.enabled)]) + _window(entry.window) + _secured(nonce, pin)
+    return _head(entry) + bytes([int(entry.enabled)]) + _window(entry.window) + _secured(nonce, pin)
 
 
 def remove_keypad_code(code_id: int, nonce: bytes, pin: int) -> bytes:
@@ -172,17 +182,13 @@ KEYPAD_ENTRY_LEN = 2 + 4 + NAME_LEN + 1 + 7 + 7 + 2 + WINDOW_LEN
 
 def encode_keypad_entry(entry: KeypadCode, created: datetime | None = None) -> bytes:
     """What the lock sends for one code (0x0045); the emulator's side of it."""
-    head = struct.pack("<HI", entry.code_id, entry.code) + _name(entry.name)
     dates = encode_date(created) + encode_date(None) + struct.pack("<H", 0)
-    return head + bytes([int(entry.enabled)]) + dates + _window(entry.window)
+    return _head(entry) + bytes([int(entry.enabled)]) + dates + _window(entry.window)
 
 
 def decode_keypad_entry(data: bytes) -> KeypadCode:
-    code_id, code = struct.unpack("<HI", data[:6])
-    name = _unname(data[6 : 6 + NAME_LEN])
-    enabled = bool(data[6 + NAME_LEN])
-    window_at = 6 + NAME_LEN + 1 + 7 + 7 + 2
-    return KeypadCode(code_id, code, name, enabled, _unwindow(data[window_at:]))
+    window_at = 6 + NAME_LEN + 1 + 7 + 7 + 2  # after created, last active and lock count
+    return KeypadCode(*_unhead(data), _unwindow(data[window_at:]))
 
 
 def decode_added(data: bytes) -> KeypadCode:
@@ -193,10 +199,7 @@ def decode_added(data: bytes) -> KeypadCode:
 
 
 def decode_updated(data: bytes) -> KeypadCode:
-    code_id, code = struct.unpack("<HI", data[:6])
-    name = _unname(data[6 : 6 + NAME_LEN])
-    enabled = bool(data[6 + NAME_LEN])
-    return KeypadCode(code_id, code, name, enabled, _unwindow(data[7 + NAME_LEN :]))
+    return KeypadCode(*_unhead(data), _unwindow(data[7 + NAME_LEN :]))
 
 
 def security_of(payload: bytes) -> tuple[bytes, int]:
@@ -230,10 +233,6 @@ def decode_keyturner_state(data: bytes) -> KeyturnerState:
     )
 
 
-CONFIG_LEN = 77
-HAS_KEYPAD_AT, HAS_KEYPAD_V2_AT = 65, 76
-
-
 def encode_config(nuki_id: int, name: str, now: datetime, *, keypad: bool) -> bytes:
     """The lock's CONFIG (0x0015): what the emulator sends; the driver reads the keypad flags."""
     head = struct.pack("<I", nuki_id) + name.encode("utf-8")[:32].ljust(32, b"\0")
@@ -241,7 +240,3 @@ def encode_config(nuki_id: int, name: str, now: datetime, *, keypad: bool) -> by
     tail = bytes([0, 0, 0, 0, 0, 0, 0, int(keypad)]) + bytes([4, 0, 0, 1, 0])
     return head + encode_date(now) + struct.pack("<h", 0) + tail + bytes([0]) + struct.pack(
         "<H", 0) + bytes([4, 0, int(keypad)])  # fmt: skip
-
-
-def has_keypad(config: bytes) -> bool:
-    return any(config[i] for i in (HAS_KEYPAD_AT, HAS_KEYPAD_V2_AT) if i < len(config))

@@ -10,6 +10,7 @@ import json
 import struct
 from dataclasses import asdict, dataclass
 from enum import Enum, auto
+from functools import cached_property
 
 import nacl.public
 import nacl.utils
@@ -37,8 +38,9 @@ class Credentials:
     app_id: int
     security_pin: int
 
-    @property
+    @cached_property
     def shared_key(self) -> bytes:
+        """Computed once per stored credential, not once per frame."""
         return bytes(crypto_box_beforenm(bytes.fromhex(self.lock_public_key),
                                          bytes.fromhex(self.our_secret_key)))  # fmt: skip
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 from bumble.controller import Controller
 from bumble.core import AdvertisingData
@@ -51,9 +52,11 @@ class NukiPeripheral:
         ])  # fmt: skip
         self.device.on(self.device.EVENT_CONNECTION, self._on_connection)
 
-    def _characteristic(self, uuid: str, handler: object) -> Characteristic[bytes]:
+    def _characteristic(
+        self, uuid: str, handler: Callable[[bytes], Reply]
+    ) -> Characteristic[bytes]:
         def on_write(connection: Connection, value: bytes) -> None:
-            reply: Reply = handler(bytes(value))  # type: ignore[operator]
+            reply = handler(bytes(value))
             task = asyncio.get_running_loop().create_task(self._answer(connection, uuid, reply))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)

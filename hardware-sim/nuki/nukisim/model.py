@@ -3,8 +3,6 @@ indicate out. Keeps authorizations, keypad codes with windows, lock state and fa
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 import struct
 from dataclasses import dataclass, field, replace
@@ -23,6 +21,7 @@ from drivers.nuki.frames import (
     plain,
     seal,
 )
+from drivers.nuki.pairing import authenticator
 
 E = m.ErrorCode
 
@@ -85,23 +84,23 @@ class NukiModel:
             p["nonce1"] = os.urandom(32)
             return Reply([plain(Command.CHALLENGE, p["nonce1"])])
         if command == Command.AUTHORIZATION_AUTHENTICATOR and "nonce1" in p:
-            if payload[:32] != _hmac(p["shared"], p["peer"], self.public_key, p["nonce1"]):
+            if payload[:32] != authenticator(p["shared"], p["peer"], self.public_key, p["nonce1"]):
                 return Reply([_plain_error(E.P_ERROR_BAD_AUTHENTICATOR, command)])
             p["nonce2"] = os.urandom(32)
             return Reply([plain(Command.CHALLENGE, p["nonce2"])])
         if command == Command.AUTHORIZATION_DATA and "nonce2" in p:
             body = payload[32:]
-            if payload[:32] != _hmac(p["shared"], body[:37], body[37:69], p["nonce2"]):
+            if payload[:32] != authenticator(p["shared"], body[:37], body[37:69], p["nonce2"]):
                 return Reply([_plain_error(E.P_ERROR_BAD_AUTHENTICATOR, command)])
             p["auth_id"] = struct.pack("<I", len(self.authorizations) + 1)
             p["nonce3"] = os.urandom(32)
             uuid = os.urandom(16)
-            proof = _hmac(p["shared"], p["auth_id"], uuid, p["nonce3"])
+            proof = authenticator(p["shared"], p["auth_id"], uuid, p["nonce3"])
             return Reply(
                 [plain(Command.AUTHORIZATION_ID, proof + p["auth_id"] + uuid + p["nonce3"])]
             )
         if command == Command.AUTHORIZATION_ID_CONFIRMATION and "nonce3" in p:
-            if payload[:32] != _hmac(p["shared"], p["auth_id"], p["nonce3"]):
+            if payload[:32] != authenticator(p["shared"], p["auth_id"], p["nonce3"]):
                 return Reply([_plain_error(E.P_ERROR_BAD_AUTHENTICATOR, command)])
             self.authorizations[p["auth_id"]] = p["shared"]
             self._pairing.clear()
@@ -218,10 +217,6 @@ class NukiModel:
 
 VERIFY_SECURITY_PIN = 0x0020
 UPDATE_TIME = 0x0021
-
-
-def _hmac(key: bytes, *parts: bytes) -> bytes:
-    return hmac.new(key, b"".join(parts), hashlib.sha256).digest()
 
 
 def _plain_error(code: int, command: int) -> bytes:
