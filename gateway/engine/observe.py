@@ -1,7 +1,8 @@
 """Taking in what a lock reports about its slots.
 
 - Slots the gateway does not own hold unmanaged codes: recorded, never overwritten.
-- A slot with an unconfirmed operation (a crash, a timeout) is settled by what it shows.
+- A slot with an unconfirmed operation (a crash, a timeout) is settled by what it shows: a write
+  the lock shows (with its window) is confirmed, an empty slot after a clear is freed.
 - A confirmed managed slot that shows something else was changed at the keypad: the change is
   accepted where the code allows external modification, otherwise the code is flagged and the
   planner puts it back. Masked read-back of an occupied slot is "occupied, unknown", not a change.
@@ -17,6 +18,8 @@ from datetime import datetime
 from drivers.base import SlotReading
 from gateway.domain.issues import with_issue, without
 from gateway.domain.models import AccessCode, CodeStatus, Device
+from gateway.engine import outcomes
+from gateway.engine.plan import Op, OpKind
 from gateway.service.forget import forget
 from gateway.service.journal import record
 from gateway.store import access_codes, slots
@@ -27,6 +30,7 @@ def observe(
     conn: sqlite3.Connection,
     device: Device,
     readings: list[SlotReading],
+    workspace_id: str,
     now: datetime,
     *,
     reported: frozenset[int] = frozenset(),
@@ -36,8 +40,34 @@ def observe(
         row = known.get(reading.slot)
         if row is None or row.owner is Owner.UNMANAGED:
             _observe_unowned(conn, device, reading, row, now)
+        elif row.pending == "write":
+            _settle_write(conn, device, reading, row, workspace_id, now)
         else:
             _observe_owned(conn, device, reading, row, now, reported=reading.slot in reported)
+
+
+def _settle_write(
+    conn: sqlite3.Connection,
+    device: Device,
+    reading: SlotReading,
+    row: SlotRow,
+    workspace_id: str,
+    now: datetime,
+) -> None:
+    """A write that was sent but never confirmed (a crash, a timeout): confirmed now if the lock
+    shows it, instead of being sent again. A masked slot cannot prove it holds our write, nor
+    one whose window the lock does not show (the window is written first): those are re-sent
+    by the plan (a write is idempotent)."""
+    if row.access_code_id is None:
+        return
+    if (
+        reading.occupied
+        and not reading.masked
+        and reading.code == row.code
+        and reading.schedule == row.window
+    ):
+        op = Op(OpKind.WRITE, row.access_code_id, reading.slot, row.code, None, row.window)
+        outcomes.confirm_write(conn, device, op, reading.masked, workspace_id, now)
 
 
 def _shows(reading: SlotReading, pin: str | None, reported: bool) -> bool:
@@ -59,8 +89,8 @@ def _observe_owned(
 ) -> None:
     pending = row.pending
     if pending is not None:
-        # An operation whose outcome was never recorded: the plan settles it (it re-sends a
-        # write or clear, both idempotent). An empty slot after a clear is settled here.
+        # A clear whose outcome was never recorded: an empty slot settles it here; otherwise
+        # the plan sends it again (idempotent).
         if pending == "clear" and not reading.occupied:
             slots.free(conn, device.device_id, reading.slot)
             code = access_codes.get(conn, row.access_code_id or "")

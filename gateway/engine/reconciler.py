@@ -237,27 +237,8 @@ class Reconciler:
         own holds something else now, even though the value cannot be read)."""
         now = self.clock.now()
         with self.store.transaction() as conn:
-            device = self._device()
-            snapshot = load(conn, self.device_id, now)
-            observe(conn, device, readings, now, reported=reported)
-            # Writes that were sent but never confirmed (a crash, a timeout) and that the lock
-            # shows: confirm them now instead of sending them again.
-            for reading in readings:
-                view = snapshot.views.get(reading.slot)
-                if view is None or view.pending != "write" or view.access_code_id is None:
-                    continue
-                # A masked slot cannot prove it holds our write: that write is sent again, as
-                # is one whose window the lock does not show (it was written first).
-                if (
-                    reading.occupied
-                    and not reading.masked
-                    and reading.code == view.code
-                    and reading.schedule == view.window
-                ):
-                    op = Op(OpKind.WRITE, view.access_code_id, reading.slot, view.code, None,
-                            view.window)  # fmt: skip
-                    outcomes.confirm_write(conn, device, op, reading.masked,
-                                           self.store.workspace_id, now)  # fmt: skip
+            observe(conn, self._device(), readings, self.store.workspace_id, now,
+                    reported=reported)  # fmt: skip
 
     # -- act ---------------------------------------------------------------------------------
 
