@@ -8,8 +8,10 @@ Errors are typed so the reconciler can tell "try again later" from "this will ne
 from __future__ import annotations
 
 import abc
+import contextlib
 import dataclasses
 from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -183,6 +185,11 @@ class LockDriver(abc.ABC):
 
     @abc.abstractmethod
     async def clear_slot(self, slot: int) -> None: ...
+
+    def batch(self) -> AbstractAsyncContextManager[None]:
+        """Operations inside share what is costly to set up per operation (a BLE connection);
+        the reconciler runs each pass in one."""
+        return contextlib.nullcontext()
 
     async def checksum(self) -> int | None:
         """A cheap fingerprint of all slots, where the lock has one (User Code v2)."""

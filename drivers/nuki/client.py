@@ -41,6 +41,7 @@ class NukiSession:
         self._frames: asyncio.Queue[Frame | None] = asyncio.Queue()
         self._plain = Reassembler(encrypted=False)
         self._sealed = Reassembler(encrypted=True)
+        self.alive = True
 
     async def start(self) -> None:
         await self._client.start_notify(PAIRING_CHAR, self._on_plain)
@@ -65,6 +66,7 @@ class NukiSession:
             self._frames.put_nowait((command, payload))
 
     def link_lost(self) -> None:
+        self.alive = False
         self._frames.put_nowait(None)
 
     async def _next(self) -> Frame:

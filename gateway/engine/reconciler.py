@@ -160,10 +160,11 @@ class Reconciler:
         self._after_ops = None
         result = PassResult()
         try:
-            await self._observe()
-            await asyncio.sleep(0)  # each phase is a short slice: the API never waits long
-            result.operations = await self._act()
-            await self._lock_actions()
+            async with self.driver.batch():  # one BLE connection per pass, where it matters
+                await self._observe()
+                await asyncio.sleep(0)  # each phase is a short slice: the API never waits long
+                result.operations = await self._act()
+                await self._lock_actions()
         except TransientDriverError as exc:
             self.count(self.device_id, "any", "unreachable")
             self._failures += 1

@@ -7,11 +7,16 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from bleak.backends.client import BaseBleakClient
+from bleak.backends.device import BLEDevice
 from bumble.device import Device
 from bumble.link import LocalLink
-from nukisim.bleak_backend import bumble_backend
+from nukisim.bleak_backend import bumble_backend, bumble_scanner
 from nukisim.host import NukiPeripheral, new_device
 from nukisim.model import NukiModel
+
+from drivers.nuki.client import session
+from drivers.nuki.pairing import Credentials, Pairing
+from drivers.nuki.radio import Radio
 
 LOCK_ADDRESS = "F0:F0:F0:F0:F0:01"
 HUB_ADDRESS = "F0:F0:F0:F0:F0:0A"
@@ -28,6 +33,15 @@ class Air:
     @property
     def model(self) -> NukiModel:
         return self.lock.model
+
+    @property
+    def radio(self) -> Radio:
+        return Radio(self.backend, bumble_scanner(self.central))
+
+    async def pair(self) -> Credentials:
+        device = BLEDevice(LOCK_ADDRESS, "Nuki_1A2B3C4D", None)
+        async with session(device, None, self.backend) as link:
+            return await link.pair(Pairing(LOCK_ADDRESS, "lockgw", 0x10C6, SECURITY_PIN))
 
 
 @asynccontextmanager

@@ -12,9 +12,11 @@ from bleak.backends.characteristic import BleakGATTCharacteristic
 from bleak.backends.client import BaseBleakClient, NotifyCallback
 from bleak.backends.descriptor import BleakGATTDescriptor
 from bleak.backends.device import BLEDevice
+from bleak.backends.scanner import AdvertisementData, AdvertisementDataCallback, BaseBleakScanner
 from bleak.backends.service import BleakGATTService, BleakGATTServiceCollection
 from bleak.exc import BleakError
-from bumble.device import Connection, Device, Peer
+from bumble.core import AdvertisingData
+from bumble.device import Advertisement, Connection, Device, Peer
 from bumble.gatt_client import CharacteristicProxy
 from bumble.hci import Address
 
@@ -140,6 +142,47 @@ def bumble_backend(central: Device, *, mtu: int = 517) -> type[BaseBleakClient]:
             await self._proxy(characteristic).unsubscribe()
 
     return BumbleClient
+
+
+def bumble_scanner(central: Device) -> type[BaseBleakScanner]:
+    """A scanner backend on the same central: advertisements on the bumble link, as bleak's."""
+
+    class BumbleScanner(BaseBleakScanner):
+        def __init__(
+            self, detection_callback: AdvertisementDataCallback | None,
+            service_uuids: list[str] | None, *args: Any, **kwargs: Any,
+        ) -> None:  # fmt: skip
+            super().__init__(detection_callback, service_uuids)
+
+        async def start(self) -> None:
+            self.seen_devices = {}
+            central.on(central.EVENT_ADVERTISEMENT, self._on_advertisement)
+            await central.start_scanning(filter_duplicates=False)
+
+        async def stop(self) -> None:
+            central.remove_listener(central.EVENT_ADVERTISEMENT, self._on_advertisement)
+            with contextlib.suppress(Exception):
+                await central.stop_scanning()
+
+        def _on_advertisement(self, advert: Advertisement) -> None:
+            data = advert.data
+            name = data.get(AdvertisingData.COMPLETE_LOCAL_NAME)
+            uuids: list[str] = []
+            for kind in (AdvertisingData.INCOMPLETE_LIST_OF_128_BIT_SERVICE_CLASS_UUIDS,
+                         AdvertisingData.COMPLETE_LIST_OF_128_BIT_SERVICE_CLASS_UUIDS):  # fmt: skip
+                uuids += [_uuid(str(u)) for u in data.get(kind) or []]
+            if not self.is_allowed_uuid(uuids):
+                return
+            address = str(advert.address).split("/")[0]
+            text = name if isinstance(name, str) else None
+            adv = AdvertisementData(
+                local_name=text, manufacturer_data={}, service_data={}, service_uuids=uuids,
+                tx_power=None, rssi=advert.rssi, platform_data=(advert,),
+            )  # fmt: skip
+            device = self.create_or_update_device(address, address, text, advert, adv)
+            self.call_detection_callbacks(device, adv)
+
+    return BumbleScanner
 
 
 def _uuid(text: str) -> str:

@@ -86,20 +86,32 @@ class NukiPeripheral:
 
     async def start(self) -> None:
         await self.device.power_on()
+        await self._advertise()
+
+    async def _advertise(self) -> None:
+        """The user service always; the pairing service too while the lock is in pairing mode
+        (as a real lock does), every 100 ms."""
+        services = [USER_SERVICE] + ([] if self.model.faults.refuse_pairing else [PAIRING_SERVICE])
+        uuids = b"".join(bytes.fromhex(u.replace("-", ""))[::-1] for u in services)
         data = AdvertisingData([
             (AdvertisingData.COMPLETE_LOCAL_NAME, self.name.encode()),
-            (AdvertisingData.INCOMPLETE_LIST_OF_128_BIT_SERVICE_CLASS_UUIDS,
-             bytes.fromhex(USER_SERVICE.replace("-", ""))[::-1]),
+            (AdvertisingData.INCOMPLETE_LIST_OF_128_BIT_SERVICE_CLASS_UUIDS, uuids),
         ])  # fmt: skip
-        await self.device.start_advertising(advertising_data=bytes(data), auto_restart=True)
+        await self.device.start_advertising(
+            advertising_data=bytes(data), auto_restart=True,
+            advertising_interval_min=100, advertising_interval_max=100,
+        )  # fmt: skip
 
     async def out_of_range(self, gone: bool) -> None:
-        """Out of range: the link drops and nobody reaches the lock until it is back."""
+        """Out of range: the link drops, the lock is not heard and nobody reaches it until it
+        is back."""
         self.model.faults.out_of_range = gone
         controller = self.controller
         if gone:
+            await self.device.stop_advertising()
             for connection in list(self.connections):
                 await connection.disconnect()
             self.link.remove_controller(controller)
         else:
             self.link.add_controller(controller)
+            await self._advertise()
