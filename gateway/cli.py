@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from gateway.ble_cli import add_ble_commands
 from gateway.clock import SystemClock
 from gateway.config import Config, ConfigError, load
 from gateway.owner_cli import add_owner_commands, run_owner_command
@@ -48,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
         if name == "revoke":
             sub.add_argument("key_id", help="the id shown by `lockgw keys list`")
     add_owner_commands(commands)
+    add_ble_commands(commands)
 
     hooks = commands.add_parser("webhooks", help="manage webhook endpoints")
     hook_commands = hooks.add_subparsers(dest="webhooks_command", required=True)
@@ -117,6 +119,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _keys(args, config)
     if args.command in OWNER_COMMANDS:
         return run_owner_command(args, config)
+    if args.command == "ble":
+        from gateway.ble_cli import run_ble
+
+        return run_ble(args, config)
     if args.command == "webhooks":
         from gateway.webhooks_cli import run_webhooks
 

@@ -13,12 +13,16 @@ from datetime import timedelta
 import aiohttp
 from aiohttp import web
 
+from drivers.nuki.files import LockFiles, paired_locks
+from drivers.nuki.lock import NukiLock
+from drivers.nuki.radio import Radio
 from drivers.remote.client import RemoteLock
 from drivers.virtual import make_lock
 from drivers.zwave.lock import ZWaveLock
 from drivers.zwave.network import ZWaveNetwork
 from gateway import mdns, sd_notify
 from gateway.api.app import build_app
+from gateway.ble_cli import configured_radio
 from gateway.clock import Clock
 from gateway.config import SIM_LOCKS, Config
 from gateway.engine.clock_watch import watch_clock
@@ -45,6 +49,8 @@ class Gateway:
     app: web.Application
     _clock_task: asyncio.Task[None] | None = None
     zwave: ZWaveNetwork | None = None
+    radio: Radio | None = None
+    nuki: set[str] = field(default_factory=set)
     _background: list[asyncio.Task[None]] = field(default_factory=list)
 
     @classmethod
@@ -102,8 +108,23 @@ class Gateway:
         if not await network.wait_connected(wait):
             log.warning("zwave-js server %s not reachable yet; its locks show offline", url)
 
+    async def add_nuki_locks(self) -> None:
+        """Nuki locks paired with `lockgw ble pair` (now or while the daemon runs)."""
+        for files in paired_locks(self.config.data_dir):
+            if files.folder.name in self.nuki:
+                continue
+            if self.radio is None:
+                self.radio = await configured_radio(self.config)
+            self.nuki.add(files.folder.name)
+            self.locks.add(self._nuki_lock(files, self.radio))
+
+    @staticmethod
+    def _nuki_lock(files: LockFiles, radio: Radio) -> NukiLock:
+        return NukiLock(files.credentials(), files.name(), files, radio)
+
     def add_locks(self, sim: bool) -> None:
-        hardware = self.config.virtual_server_url is not None or self.zwave is not None
+        hardware = (self.config.virtual_server_url is not None or self.zwave is not None
+                    or bool(self.nuki))  # fmt: skip
         wanted = self.config.virtual_locks or (SIM_LOCKS if sim and not hardware else ())
         for lock_config in wanted:
             lock = make_lock(lock_config.profile, lock_config.ref, lock_config.name)
@@ -117,6 +138,10 @@ class Gateway:
         seen = self.store.data_version()
         while True:
             await asyncio.sleep(1.0)
+            try:
+                await self.add_nuki_locks()
+            except Exception:  # a bad credential file or radio must not stop this loop
+                log.exception("adding the paired Nuki locks failed")
             version = self.store.data_version()
             if version != seen:
                 seen = version
@@ -163,6 +188,7 @@ async def serve(config: Config, *, sim: bool) -> None:
     session = aiohttp.ClientSession()
     await gateway.add_remote_locks(session)
     await gateway.add_zwave_locks(session)
+    await gateway.add_nuki_locks()
     gateway.add_locks(sim)
     gateway.start()
     runner = web.AppRunner(gateway.app, access_log=None, shutdown_timeout=1.0)

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 PAIRING_CHAR = "a92ee101-5501-11e4-916c-0800200c9a66"
 USER_CHAR = "a92ee202-5501-11e4-916c-0800200c9a66"
 ANSWER_TIMEOUT = 10.0
+VERIFY_SECURITY_PIN = 0x0020
 UPDATE_TIME = 0x0021
 Frame = tuple[int, bytes]
 
@@ -155,6 +156,10 @@ class NukiSession:
             return m.remove_keypad_code(code_id, nonce, pin)
 
         await self._secured(Command.REMOVE_KEYPAD_CODE, build)
+
+    async def verify_security_pin(self) -> None:
+        """The lock answers K_ERROR_BAD_PIN (a permanent error) when the PIN is wrong."""
+        await self._secured(VERIFY_SECURITY_PIN, lambda nonce, pin: nonce + struct.pack("<H", pin))
 
     async def set_time(self, now: datetime) -> None:
         def build(nonce: bytes, pin: int) -> bytes:

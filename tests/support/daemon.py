@@ -30,8 +30,12 @@ def create_key(data_dir: Path, name: str = "tests") -> str:
 
 
 class Daemon:
-    def __init__(self, data_dir: Path, *, config: Path | None = None, sim: bool = True) -> None:
+    def __init__(
+        self, data_dir: Path, *, config: Path | None = None, sim: bool = True,
+        env: dict[str, str] | None = None,
+    ) -> None:  # fmt: skip
         self.data_dir = data_dir
+        self.env = env or dict(os.environ)
         self.config = config
         self.sim = sim
         self.port = free_port()
@@ -52,7 +56,7 @@ class Daemon:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**self.env, "PYTHONUNBUFFERED": "1"},
         )
         try:
             wait_for_ready(self.proc, READY_MARK, self.output, timeout, "daemon")
