@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for _path in (ROOT, ROOT / "hardware-sim" / "nuki"):  # the Nuki bench hosts the emulator
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
 
 RESULTS = ROOT / "bench" / "results"
 
