@@ -20,20 +20,12 @@ from bench.common import summary_ms, write_results
 from drivers.nuki.files import LockFiles
 from drivers.nuki.lock import NukiLock
 from gateway.domain.models import CodeStatus
-from tests.support.harness import Harness
+from tests.support.harness import Harness, nuki_pin
 from tests.support.nuki_ble import LOCK_ADDRESS, Air, nuki_air
 
 ONE_RUNS = 20
 BATCH = 20
 BATCH_RUNS = 5
-
-
-def _pin(n: int) -> str:
-    digits = []
-    for _ in range(5):
-        n, digit = divmod(n, 9)
-        digits.append(str(digit + 1))
-    return "7" + "".join(reversed(digits))
 
 
 async def _run(mtu: int) -> dict[str, Any]:
@@ -62,7 +54,7 @@ async def _one_by_one(hub: Harness, air: Air, device_id: str) -> tuple[list[floa
     before = sum(air.model.received.values())
     for n in range(ONE_RUNS):
         start = time.perf_counter()
-        code = hub.create(device_id, code=_pin(n))
+        code = hub.create(device_id, code=nuki_pin(n))
         await hub.settle(device_id)
         samples.append(time.perf_counter() - start)
         stored = hub.code(code.access_code_id)
@@ -79,7 +71,7 @@ async def _batches(hub: Harness, air: Air, device_id: str) -> tuple[list[float],
     for run in range(BATCH_RUNS):
         connects = air.lock.connects
         start = time.perf_counter()
-        codes = [hub.create(device_id, code=_pin(1000 + run * BATCH + n)) for n in range(BATCH)]
+        codes = [hub.create(device_id, code=nuki_pin(1000 + run * BATCH + n)) for n in range(BATCH)]
         await hub.settle(device_id)
         samples.append(time.perf_counter() - start)
         connections.append(air.lock.connects - connects)

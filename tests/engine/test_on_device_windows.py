@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from drivers.base import Schedule
 from gateway.domain.models import CodeStatus
-from tests.support.harness import START, Harness
+from tests.support.harness import START, Harness, nuki_pin
 
 H = timedelta(hours=1)
 
@@ -79,7 +79,7 @@ async def test_a_code_due_now_takes_back_a_slot_lent_to_a_later_stay(hub: Harnes
     device_id, lock = hub.add_lock("nuki")
     slots = lock.capabilities.slot_count
     later = [
-        hub.create(device_id, code=_nuki_pin(n),
+        hub.create(device_id, code=nuki_pin(n),
                    starts_at=START + (10 + n) * H, ends_at=START + 200 * H)
         for n in range(slots)
     ]  # fmt: skip
@@ -94,15 +94,6 @@ async def test_a_code_due_now_takes_back_a_slot_lent_to_a_later_stay(hub: Harnes
     latest = hub.code(later[-1].access_code_id)
     assert latest is not None and latest.status is CodeStatus.UNSET and not latest.errors
     assert latest.code not in lock.codes().values(), "the latest stay waits for its start"
-
-
-def _nuki_pin(n: int) -> str:
-    """The n-th six-digit PIN of digits 1-9 starting with 7."""
-    digits = []
-    for _ in range(5):
-        n, digit = divmod(n, 9)
-        digits.append(str(digit + 1))
-    return "7" + "".join(reversed(digits))
 
 
 async def test_guests_in_turn_with_one_pin_are_not_programmed_ahead_into_a_duplicate(

@@ -40,12 +40,16 @@ def _held(air: Air) -> dict[int, Schedule | None]:
     return {code.code: code.window for code in air.model.codes.values()}
 
 
+async def _paired_hub(air: Air, tmp_path: Path) -> tuple[Credentials, Harness, str]:
+    credentials = await air.pair()
+    hub = Harness(tmp_path)
+    return credentials, hub, hub.locks.add(_lock(air, credentials, tmp_path)).device_id
+
+
 async def test_the_reconciler_keeps_a_nuki_lock_equal_to_the_declared_codes(
     air: Air, tmp_path: Path
 ) -> None:
-    credentials = await air.pair()
-    hub = Harness(tmp_path)
-    device_id = hub.locks.add(_lock(air, credentials, tmp_path)).device_id
+    credentials, hub, device_id = await _paired_hub(air, tmp_path)
     cleaner = hub.create(device_id, code="716253", name="Cleaner")
     stay = hub.create(
         device_id, code="583914", name="Guest Anna", starts_at=START + 2 * H,
@@ -98,9 +102,7 @@ async def test_the_reconciler_keeps_a_nuki_lock_equal_to_the_declared_codes(
 async def test_a_link_dropped_in_the_middle_of_an_add_converges_with_each_code_once(
     air: Air, tmp_path: Path
 ) -> None:
-    credentials = await air.pair()
-    hub = Harness(tmp_path)
-    device_id = hub.locks.add(_lock(air, credentials, tmp_path)).device_id
+    _, hub, device_id = await _paired_hub(air, tmp_path)
     pins = ["583914", "716253", "829374", "937485"]
     codes = [hub.create(device_id, code=pin) for pin in pins]
     air.model.faults.drop_link_on.add(Command.ADD_KEYPAD_CODE)

@@ -19,6 +19,15 @@ from gateway.store.db import Store
 START = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
 
 
+def nuki_pin(n: int) -> str:
+    """The n-th six-digit PIN of digits 1-9 starting with 7 (what a Nuki keypad accepts)."""
+    digits = []
+    for _ in range(5):
+        n, digit = divmod(n, 9)
+        digits.append(str(digit + 1))
+    return "7" + "".join(reversed(digits))
+
+
 class Harness:
     def __init__(self, data_dir: Path, *, clock: ManualClock | None = None) -> None:
         self.data_dir = data_dir
