@@ -35,7 +35,7 @@ class Daemon:
         env: dict[str, str] | None = None,
     ) -> None:  # fmt: skip
         self.data_dir = data_dir
-        self.env = env or dict(os.environ)
+        self.env = env  # None: the test process's environment when the daemon starts
         self.config = config
         self.sim = sim
         self.port = free_port()
@@ -56,7 +56,7 @@ class Daemon:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-            env={**self.env, "PYTHONUNBUFFERED": "1"},
+            env={**(self.env or os.environ), "PYTHONUNBUFFERED": "1"},
         )
         try:
             wait_for_ready(self.proc, READY_MARK, self.output, timeout, "daemon")
