@@ -90,7 +90,6 @@ class NukiLock(LockDriver):
         self._unreported: set[int] = set()  # slots given to codes the caller has not seen
         self._windows: dict[int, tuple[Schedule, Schedule]] = {}  # slot -> declared, as kept
         self._lock_time_set_at: float | None = None
-        self.connections = 0
 
     @property
     def info(self) -> LockInfo:
@@ -128,7 +127,6 @@ class NukiLock(LockDriver):
             self._device = None  # heard again before the next try
             raise
         self._device, self._stack, self._session = device, stack, link
-        self.connections += 1
         now = self._monotonic()
         if self._lock_time_set_at is None or now - self._lock_time_set_at >= LOCK_TIME_EVERY:
             await link.set_time(datetime.now(UTC))

@@ -25,9 +25,6 @@ class SlotMap:
     ids: dict[int, int] = field(default_factory=dict)  # slot -> code id
     pending: dict[int, str] = field(default_factory=dict)  # slot -> digest of the PIN being added
 
-    def slot_of(self, code_id: int) -> int | None:
-        return next((slot for slot, known in self.ids.items() if known == code_id), None)
-
     def free_slot(self, slots: Iterable[int], taken: Iterable[int] = ()) -> int | None:
         busy = set(self.ids) | set(taken)
         return next((slot for slot in slots if slot not in busy), None)

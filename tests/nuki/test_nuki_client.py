@@ -12,22 +12,17 @@ from drivers.base import DuplicateCode, InvalidCode, LockOffline, LockTimeout, S
 from drivers.nuki.client import session
 from drivers.nuki.frames import Command
 from drivers.nuki.messages import KeypadCode
-from drivers.nuki.pairing import Credentials, Pairing, PairingRefused
-from tests.support.nuki_ble import LOCK_ADDRESS, SECURITY_PIN, Air, nuki_air
+from drivers.nuki.pairing import PairingRefused
+from tests.support.nuki_ble import LOCK_ADDRESS, nuki_air
 
 DEVICE = BLEDevice(LOCK_ADDRESS, "Nuki_1A2B3C4D", None)
 STAY = Schedule(datetime(2026, 12, 1, 15, 0, tzinfo=UTC), datetime(2026, 12, 4, 10, 0, tzinfo=UTC))
 
 
-async def _pair(air: Air) -> Credentials:
-    async with session(DEVICE, None, air.backend) as link:
-        return await link.pair(Pairing(LOCK_ADDRESS, "lockgw", 0x10C6, SECURITY_PIN))
-
-
 @pytest.mark.parametrize("mtu", [517, 23])
 async def test_pair_then_add_list_update_and_remove_codes_with_windows(mtu: int) -> None:
     async with nuki_air(mtu=mtu) as air:
-        credentials = await _pair(air)
+        credentials = await air.pair()
         assert bytes.fromhex(credentials.auth_id) in air.model.authorizations
         async with session(DEVICE, credentials, air.backend) as link:
             code_id = await link.add_code(583914, "Guest Anna", STAY)
@@ -51,13 +46,13 @@ async def test_a_lock_out_of_pairing_mode_refuses_to_pair() -> None:
     async with nuki_air() as air:
         air.model.faults.refuse_pairing = True
         with pytest.raises(PairingRefused, match="pairing mode"):
-            await _pair(air)
+            await air.pair()
         assert not air.model.authorizations
 
 
 async def test_duplicate_and_invalid_codes_are_permanent_refusals() -> None:
     async with nuki_air() as air:
-        credentials = await _pair(air)
+        credentials = await air.pair()
         async with session(DEVICE, credentials, air.backend) as link:
             await link.add_code(583914, "First", None)
             with pytest.raises(DuplicateCode):
@@ -71,7 +66,7 @@ async def test_duplicate_and_invalid_codes_are_permanent_refusals() -> None:
 
 async def test_a_busy_lock_and_a_dropped_link_are_transient_and_the_next_session_works() -> None:
     async with nuki_air() as air:
-        credentials = await _pair(air)
+        credentials = await air.pair()
         air.model.faults.busy = 1
         async with session(DEVICE, credentials, air.backend) as link:
             with pytest.raises(LockTimeout):
@@ -88,7 +83,7 @@ async def test_a_busy_lock_and_a_dropped_link_are_transient_and_the_next_session
 
 async def test_an_out_of_range_lock_is_offline_not_an_error_of_the_code() -> None:
     async with nuki_air() as air:
-        credentials = await _pair(air)
+        credentials = await air.pair()
         await air.lock.out_of_range(True)
         with pytest.raises(LockOffline):
             async with session(

@@ -20,14 +20,11 @@ from bumble.host import Host
 from bumble.link import LocalLink
 from bumble.transport.common import AsyncPipeSink
 
+from drivers.nuki.client import PAIRING_CHAR, USER_CHAR
+from drivers.nuki.radio import PAIRING_SERVICE, USER_SERVICE
 from nukisim.model import NukiModel, Reply
 
 log = logging.getLogger(__name__)
-
-PAIRING_SERVICE = "a92ee100-5501-11e4-916c-0800200c9a66"
-PAIRING_CHAR = "a92ee101-5501-11e4-916c-0800200c9a66"
-USER_SERVICE = "a92ee200-5501-11e4-916c-0800200c9a66"
-USER_CHAR = "a92ee202-5501-11e4-916c-0800200c9a66"
 
 
 def new_device(link: LocalLink, address: str, name: str) -> tuple[Device, Controller]:
