@@ -38,6 +38,7 @@ from drivers.nuki.files import LockFiles
 from drivers.nuki.pairing import Credentials
 from drivers.nuki.radio import Radio
 from drivers.nuki.slot_map import SlotMap, rebuild
+from drivers.timeunits import ceil_to, floor_to
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +59,7 @@ CAPABILITIES = Capabilities(
 
 def inward(window: Schedule) -> Schedule:
     """The window as the lock keeps it (to the second), never longer than declared."""
-    start = window.starts_at.astimezone(UTC)
-    floor = start.replace(microsecond=0)
-    start = floor if floor == start else floor + SECOND
-    stop = window.ends_at.astimezone(UTC).replace(microsecond=0)
+    start, stop = ceil_to(window.starts_at, SECOND), floor_to(window.ends_at, SECOND)
     return Schedule(start, max(stop, start))
 
 

@@ -11,20 +11,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from drivers.base import Schedule
+from drivers.timeunits import ceil_to, floor_to
 
 MINUTE = timedelta(minutes=1)
 YEAR_DAY_SLOT = 1  # the one year-day schedule each user gets from us
 NO_OFFSET = {"standardOffset": 0, "dstOffset": 0}
 CENTURY = 2000
-
-
-def _floor(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(second=0, microsecond=0)
-
-
-def _ceil(moment: datetime) -> datetime:
-    floor = _floor(moment)
-    return floor if floor == moment else floor + MINUTE
 
 
 def _fields(prefix: str, moment: datetime) -> dict[str, int]:
@@ -38,9 +30,9 @@ def _fields(prefix: str, moment: datetime) -> dict[str, int]:
 
 
 def year_day_fields(window: Schedule) -> dict[str, int]:
-    start, stop = _ceil(window.starts_at), _floor(window.ends_at)
+    start, stop = ceil_to(window.starts_at, MINUTE), floor_to(window.ends_at, MINUTE)
     if stop <= start:
-        start, stop = _floor(window.starts_at), _ceil(window.ends_at)
+        start, stop = floor_to(window.starts_at, MINUTE), ceil_to(window.ends_at, MINUTE)
     return {**_fields("start", start), **_fields("stop", stop)}
 
 
