@@ -1,10 +1,18 @@
 """Picking PINs: random from the OS CSPRNG, valid for the lock, never weak, never taken.
 
 Pure over its inputs; the random source is passed in so tests can make it deterministic.
+
+Lengths are tried in order (`length_order`): the preferred one while codes of that length are
+left, else the shortest the lock accepts, moving on to longer ones as each fills up. Only when
+every accepted length is used up is there "no code left". A length is judged used up by listing
+what is left of it when it is small enough to list (`ENUMERATE_LIMIT` candidates: 4 and 5
+digits), and by `MAX_ATTEMPTS` failed random draws when it is not (a length of a million
+candidates that fails 10,000 draws is almost surely over 99.9 % taken).
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import random
 import secrets
@@ -23,7 +31,13 @@ COMMON_PINS = frozenset(
     }
 )  # fmt: skip
 
+# Random draws at a length too large to list before judging it used up.
 MAX_ATTEMPTS = 10_000
+# Random draws at a listable length before listing what is left of it instead.
+QUICK_ATTEMPTS = 64
+# Lengths with at most this many candidates (alphabet ** length) are listed when nearly full.
+ENUMERATE_LIMIT = 100_000
+SHORTEST_SAFE_LENGTH = 4
 
 
 class NoCodeAvailable(Exception):
@@ -46,12 +60,64 @@ def is_weak(code: str) -> bool:
     )
 
 
+def length_order(rules: CodeRules, preferred: int | None) -> list[int]:
+    """The lengths to try, in order.
+
+    Lengths under 4 only when the lock takes nothing longer. A preferred length the lock takes
+    comes first; when it is used up, the next longer lengths (shortest first), then the shorter
+    ones (longest first): never a shorter code than asked for while a longer one is left.
+    """
+    usable = sorted({n for n in rules.lengths if n >= SHORTEST_SAFE_LENGTH}) or sorted(
+        set(rules.lengths)
+    )
+    if preferred is None or preferred not in rules.lengths:
+        return usable
+    longer = [n for n in usable if n > preferred]
+    shorter = [n for n in reversed(usable) if n < preferred]
+    return [preferred, *longer, *shorter]
+
+
 def choose_length(rules: CodeRules, preferred: int | None) -> int:
-    """The preferred length when the lock takes it, else the shortest it takes (4 or more)."""
-    if preferred is not None and preferred in rules.lengths:
-        return preferred
-    usable = [n for n in rules.lengths if n >= 4] or list(rules.lengths)
-    return min(usable)
+    """The length tried first: the preferred one when the lock takes it, else the shortest."""
+    return length_order(rules, preferred)[0]
+
+
+def _acceptable(code: str, rules: CodeRules) -> bool:
+    return not is_weak(code) and not code_violations(code, rules)
+
+
+def _alphabet(rules: CodeRules) -> str:
+    return "".join(dict.fromkeys(rules.alphabet))
+
+
+def _listable(rules: CodeRules, length: int) -> bool:
+    candidates: int = len(_alphabet(rules)) ** length
+    return candidates <= ENUMERATE_LIMIT
+
+
+@functools.lru_cache(maxsize=8)
+def acceptable_codes(rules: CodeRules, length: int) -> tuple[str, ...]:
+    """Every PIN of `length` the lock accepts that is not weak, in order (listable lengths)."""
+    if not _listable(rules, length):
+        raise ValueError(f"{length}-character codes are too many to list")
+    every = map("".join, itertools.product(_alphabet(rules), repeat=length))
+    return tuple(code for code in every if _acceptable(code, rules))
+
+
+def _pick(
+    rules: CodeRules, taken: set[str] | frozenset[str], length: int, source: random.Random
+) -> str | None:
+    """A fresh PIN of `length`, or None when none is left."""
+    alphabet = _alphabet(rules)
+    listable = _listable(rules, length)
+    for _ in range(QUICK_ATTEMPTS if listable else MAX_ATTEMPTS):
+        candidate = "".join(source.choice(alphabet) for _ in range(length))
+        if candidate not in taken and _acceptable(candidate, rules):
+            return candidate
+    if not listable:
+        return None
+    left = [code for code in acceptable_codes(rules, length) if code not in taken]
+    return source.choice(left) if left else None
 
 
 def generate_code(
@@ -63,12 +129,12 @@ def generate_code(
 ) -> str:
     """A fresh PIN the lock accepts, not weak, and not in `taken`."""
     source = rng or secrets.SystemRandom()
-    length = choose_length(rules, preferred_length)
-    alphabet = rules.alphabet
-    for _ in range(MAX_ATTEMPTS):
-        candidate = "".join(source.choice(alphabet) for _ in range(length))
-        if candidate in taken or is_weak(candidate):
-            continue
-        if not code_violations(candidate, rules):
-            return candidate
-    raise NoCodeAvailable(f"no acceptable {length}-character code left for this lock")
+    lengths = length_order(rules, preferred_length)
+    for length in lengths:
+        pin = _pick(rules, taken, length, source)
+        if pin is not None:
+            return pin
+    tried = ", ".join(str(n) for n in lengths)
+    raise NoCodeAvailable(
+        f"no acceptable code left for this lock: every code of length {tried} it accepts is taken"
+    )
