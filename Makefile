@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8484
 DATA_DIR ?= .lockgw-data
 
-.PHONY: run test lint typecheck pytest bench clean install
+.PHONY: run test lint typecheck pytest bench clean install system-packages
 
 run: $(STAMP) $(ZWAVE_SIM)/node_modules/.installed
 	@mkdir -p $(DATA_DIR)
@@ -19,13 +19,16 @@ run: $(STAMP) $(ZWAVE_SIM)/node_modules/.installed
 	@echo "lockgw: API key $$(cat $(DATA_DIR)/api-key)"
 	scripts/run-sim $(DATA_DIR) $(HOST) $(PORT)
 
-test: $(STAMP) $(CONTRACT)/node_modules/.installed $(ZWAVE_SIM)/node_modules/.installed
+test: $(STAMP) $(CONTRACT)/node_modules/.installed $(ZWAVE_SIM)/node_modules/.installed system-packages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest -q
 
 install: $(STAMP)
+
+system-packages:
+	@scripts/system-packages
 
 $(STAMP): pyproject.toml
 	@rm -rf $(VENV)

@@ -1,45 +1,58 @@
-"""Waking reconcilers at schedule boundaries (starts_at, ends_at, retries) with APScheduler.
+"""Waking reconcilers at schedule boundaries (starts_at, ends_at, retries).
 
 Nothing about "when" lives only here: each reconciler pass computes its lock's next boundary
 from the store and hands it over, so the schedule is rebuilt by the first pass after start-up,
 and anything that fell due while the daemon was down is done by that pass at once.
+
+A boundary is armed as a delay on the event loop's monotonic clock, counted from the clock the
+engine plans with (the trusted clock): a wall clock that jumps cannot fire it early, and when
+the trusted time itself moves against the monotonic clock the clock watcher wakes every lock,
+whose next pass re-arms its boundary.
 """
 
 from __future__ import annotations
 
-import logging
+import asyncio
 from collections.abc import Callable
 from datetime import datetime
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-
-log = logging.getLogger(__name__)
+from gateway.clock import Clock, SystemClock
 
 
 class Boundaries:
-    def __init__(self, wake: Callable[[str], None]) -> None:
+    def __init__(self, wake: Callable[[str], None], clock: Clock | None = None) -> None:
         self._wake = wake
-        self._scheduler = AsyncIOScheduler(timezone="UTC")
+        self.clock: Clock = clock or SystemClock()
+        self._timers: dict[str, asyncio.TimerHandle] = {}
+        self._stopped = False
 
     def start(self) -> None:
-        self._scheduler.start()
+        self._stopped = False
 
     def stop(self) -> None:
-        if self._scheduler.running:
-            self._scheduler.shutdown(wait=False)
+        self._stopped = True
+        for timer in self._timers.values():
+            timer.cancel()
+        self._timers.clear()
 
     def schedule(self, device_id: str, when: datetime | None) -> None:
-        job_id = f"boundary:{device_id}"
-        if when is None:
-            if self._scheduler.get_job(job_id) is not None:
-                self._scheduler.remove_job(job_id)
+        """Wake `device_id` at `when` (in the engine's clock), replacing its earlier boundary."""
+        earlier = self._timers.pop(device_id, None)
+        if earlier is not None:
+            earlier.cancel()
+        if when is None or self._stopped:
             return
-        self._scheduler.add_job(
-            self._wake,
-            "date",
-            run_date=when,
-            args=[device_id],
-            id=job_id,
-            replace_existing=True,
-            misfire_grace_time=None,
-        )
+        delay = max(0.0, (when - self.clock.now()).total_seconds())
+        loop = asyncio.get_running_loop()
+        self._timers[device_id] = loop.call_later(delay, self._fire, device_id)
+
+    def pending(self, device_id: str) -> float | None:
+        """Seconds until `device_id`'s boundary on the monotonic clock (None: none armed)."""
+        timer = self._timers.get(device_id)
+        if timer is None:
+            return None
+        return max(0.0, timer.when() - asyncio.get_running_loop().time())
+
+    def _fire(self, device_id: str) -> None:
+        self._timers.pop(device_id, None)
+        self._wake(device_id)

@@ -54,6 +54,40 @@ def test_the_unit_is_a_hardened_notify_service_ordered_after_its_radios() -> Non
     assert "queryAllUserCodes: true" in server_config
 
 
+def _settings(unit: str) -> dict[str, str]:
+    return dict(
+        line.split("=", 1) for line in unit.splitlines()
+        if "=" in line and not line.startswith("#")
+    )  # fmt: skip
+
+
+def test_the_unit_keeps_the_clock_read_only_but_lets_the_daemon_ask_if_it_is_synced() -> None:
+    settings = _settings((UNITS / "lockgw.service").read_text())
+    # ProtectClock=yes would refuse the read-only adjtimex() query too (systemd issue #26413).
+    assert "ProtectClock" not in settings
+    refused = settings["SystemCallFilter"].removeprefix("~").split()
+    assert settings["SystemCallFilter"].startswith("~")
+    assert set(refused) == {"settimeofday", "clock_settime", "clock_settime64"}
+    assert settings["SystemCallErrorNumber"] == "EPERM"
+    capabilities = settings["CapabilityBoundingSet"].split()
+    assert "CAP_SYS_TIME" not in capabilities and "CAP_WAKE_ALARM" not in capabilities
+    assert settings["AmbientCapabilities"] == ""
+
+
+def test_under_the_shipped_units_filter_the_kernel_still_answers(tmp_path: Path) -> None:
+    refused = _settings((UNITS / "lockgw.service").read_text())["SystemCallFilter"]
+    code = (
+        "from tests.support.seccomp import refuse, adjtimex_errno\n"
+        f"refuse({refused.removeprefix('~').split()!r})\n"
+        "from gateway.clock_sync import adjtimex_state\n"
+        "print(adjtimex_errno(), adjtimex_state() is not None)"
+    )
+    env = {**os.environ, "LOCKGW_TIMESYNC_FILE": str(tmp_path / "none" / "synchronized")}
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                         text=True, env=env, cwd=ROOT).stdout  # fmt: skip
+    assert out.split() == ["0", "True"]
+
+
 def _exec_start() -> list[str]:
     line = next(
         ln for ln in (UNITS / "lockgw.service").read_text().splitlines()
