@@ -13,9 +13,12 @@ from pathlib import Path
 from gateway.ble_cli import add_ble_commands
 from gateway.clock import SystemClock
 from gateway.config import Config, ConfigError, load
+from gateway.data_dir_lock import DataDirInUse
+from gateway.listener import CannotListen
 from gateway.owner_cli import add_owner_commands, run_owner_command
 from gateway.store import api_keys
 from gateway.store.db import Store
+from gateway.store.soundness import DatabaseUnusable
 from gateway.timefmt import to_iso
 
 OWNER_COMMANDS = frozenset({"init", "devices", "codes", "pool", "doctor", "backup", "restore"})
@@ -115,6 +118,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=config.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    try:
+        return _run(args, config)
+    except (DatabaseUnusable, DataDirInUse, CannotListen) as exc:
+        print(f"lockgw: {exc}", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace, config: Config) -> int:
     if args.command == "keys":
         return _keys(args, config)
     if args.command in OWNER_COMMANDS:

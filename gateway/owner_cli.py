@@ -18,8 +18,10 @@ from gateway.api import views
 from gateway.api.requests import AccessCodeRef, CreateAccessCode
 from gateway.clock import SystemClock
 from gateway.config import Config
+from gateway.data_dir_lock import DataDirInUse
 from gateway.doctor import run_checks
 from gateway.errors import ApiError
+from gateway.restore import RestoreRefused, restore
 from gateway.service.bundle import Services
 from gateway.store import access_codes, api_keys, devices
 from gateway.store import pool as pool_store
@@ -50,7 +52,9 @@ def add_owner_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
     command("pool", "backup pool per lock").add_argument("action", choices=["status"])
     command("doctor", "check everything the hub depends on")
     command("backup", "copy the database, safely while running").add_argument("file", type=Path)
-    command("restore", "replace the database with a backup").add_argument("file", type=Path)
+    command("restore", "replace the database with a backup (daemon stopped)").add_argument(
+        "file", type=Path
+    )
 
 
 def _print(args: argparse.Namespace, rows: list[dict[str, Any]], columns: list[str]) -> None:
@@ -157,16 +161,15 @@ def _init(args: argparse.Namespace, config: Config) -> int:
 
 
 def _restore(args: argparse.Namespace, config: Config) -> int:
-    source = sqlite3.connect(f"file:{args.file}?mode=ro", uri=True)
-    check = source.execute("PRAGMA integrity_check").fetchone()[0]
-    if check != "ok":
-        print(f"lockgw: {args.file} is not a sound database ({check})", file=sys.stderr)
+    try:
+        locks = restore(args.file, config.data_dir, SystemClock().now())
+    except RestoreRefused as exc:
+        print(f"lockgw: {exc}", file=sys.stderr)
         return 2
-    config.data_dir.mkdir(parents=True, exist_ok=True)
-    target = sqlite3.connect(config.data_dir / DB_FILE)
-    with target:
-        source.backup(target)
-    target.close()
-    source.close()
+    except DataDirInUse as exc:
+        print(f"lockgw: {exc}; stop it first (systemctl stop lockgw)", file=sys.stderr)
+        return 1
     print(f"restored {args.file} into {config.data_dir / DB_FILE}")
+    print(f"at the next start the daemon reads each of the {locks} locks in full and keeps "
+          "what they hold that the backup does not know as unmanaged codes")  # fmt: skip
     return 0

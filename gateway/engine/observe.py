@@ -1,6 +1,8 @@
 """Taking in what a lock reports about its slots.
 
 - Slots the gateway does not own hold unmanaged codes: recorded, never overwritten.
+- After `lockgw restore`, the first full read checks the restored slot map first
+  (`after_restore`): the backup's idea of a slot never overwrites what the lock holds now.
 - A slot with an unconfirmed operation (a crash, a timeout) is settled by what it shows: a write
   the lock shows (with its window) is confirmed, an empty slot after a clear is freed.
 - A confirmed managed slot that shows something else was changed at the keypad: the change is
@@ -19,10 +21,11 @@ from drivers.base import SlotReading
 from gateway.domain.issues import with_issue, without
 from gateway.domain.models import AccessCode, CodeStatus, Device
 from gateway.engine import outcomes
+from gateway.engine.after_restore import check_restored_slots, reads_every_slot
 from gateway.engine.plan import Op, OpKind
 from gateway.service.forget import forget
 from gateway.service.journal import record
-from gateway.store import access_codes, slots
+from gateway.store import access_codes, slots, unverified
 from gateway.store.slots import Owner, SlotRow
 
 
@@ -36,6 +39,9 @@ def observe(
     reported: frozenset[int] = frozenset(),
 ) -> None:
     known = slots.for_device(conn, device.device_id)
+    if unverified.is_unverified(conn, device.device_id) and reads_every_slot(device, readings):
+        check_restored_slots(conn, device, readings, known, workspace_id, now)
+        known = slots.for_device(conn, device.device_id)
     for reading in readings:
         row = known.get(reading.slot)
         if row is None or row.owner is Owner.UNMANAGED:

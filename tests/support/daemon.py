@@ -32,37 +32,50 @@ def create_key(data_dir: Path, name: str = "tests") -> str:
 class Daemon:
     def __init__(
         self, data_dir: Path, *, config: Path | None = None, sim: bool = True,
-        env: dict[str, str] | None = None,
+        env: dict[str, str] | None = None, port: int | None = None, with_key: bool = True,
     ) -> None:  # fmt: skip
         self.data_dir = data_dir
         self.env = env  # None: the test process's environment when the daemon starts
         self.config = config
         self.sim = sim
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.key = create_key(data_dir)
+        self.key = create_key(data_dir) if with_key else ""
         self.proc: subprocess.Popen[str] | None = None
         self.output: list[str] = []
 
-    def start(self, timeout: float = 30.0) -> None:
+    def _args(self) -> list[str]:
         args = [sys.executable, "-m", "gateway", "serve", "--data-dir", str(self.data_dir),
                 "--host", "127.0.0.1", "--port", str(self.port)]  # fmt: skip
         if self.config is not None:
             args += ["--config", str(self.config)]
         if self.sim:
             args.append("--sim")
+        return args
+
+    def _env(self) -> dict[str, str]:
+        return {**(self.env or os.environ), "PYTHONUNBUFFERED": "1"}
+
+    def start(self, timeout: float = 30.0) -> None:
         self.proc = subprocess.Popen(
-            args,
+            self._args(),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-            env={**(self.env or os.environ), "PYTHONUNBUFFERED": "1"},
+            env=self._env(),
         )
         try:
             wait_for_ready(self.proc, READY_MARK, self.output, timeout, "daemon")
         except TimeoutError:
             self.kill()
             raise
+
+    def run_refused(self, timeout: float = 30.0) -> subprocess.CompletedProcess[str]:
+        """Run `lockgw serve` expecting it to refuse to start: its exit and what it printed."""
+        return subprocess.run(
+            self._args(), capture_output=True, text=True, env=self._env(), timeout=timeout,
+            check=False,
+        )  # fmt: skip
 
     def stop(self, timeout: float = 10.0) -> int:
         if self.proc is None:
