@@ -59,6 +59,8 @@ class Config:
     event_retention_days: float = 30.0
     # None: advertise over mDNS unless the API listens on loopback only.
     mdns: bool | None = None
+    # Work waiting this long for a successful pass makes a lock "stalled" (warned everywhere).
+    stall_after: float = 300.0
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -135,5 +137,6 @@ def load(path: Path | None) -> Config:
         virtual_server_url=raw.get("virtual_server", {}).get("url"),
         log_level=str(raw.get("log", {}).get("level", "INFO")),
         mdns=_optional_bool(api, "mdns"),
+        stall_after=float(raw.get("locks", {}).get("stall_after_seconds", 300.0)),
         extra=raw,
     )

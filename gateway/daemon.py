@@ -25,9 +25,11 @@ from gateway.api.app import build_app
 from gateway.ble_cli import configured_radio
 from gateway.clock import Clock
 from gateway.config import SIM_LOCKS, Config
+from gateway.data_dir_lock import DataDirLock
 from gateway.engine.clock_watch import watch_clock
 from gateway.engine.locks import Locks
 from gateway.engine.schedule import Boundaries
+from gateway.listener import listen
 from gateway.metrics import Metrics
 from gateway.retention import prune_forever
 from gateway.service.bundle import Services
@@ -37,6 +39,8 @@ from gateway.trusted_clock import TrustedClock
 from gateway.webhook_delivery import Deliverer, DeliveryPolicy
 
 log = logging.getLogger("lockgw")
+
+STORE_BUSY_WAIT_MS = 100
 
 
 @dataclass
@@ -56,13 +60,18 @@ class Gateway:
     @classmethod
     def build(cls, config: Config, clock: Clock | None = None) -> Gateway:
         store = Store(config.data_dir)
+        # Another process holding the write lock must not stall the event loop: wait briefly,
+        # then the API retries asynchronously and reconcilers back off.
+        store.wait_when_busy(STORE_BUSY_WAIT_MS)
         clock = clock or TrustedClock(store)
-        locks = Locks(store, clock, config.pool_size)
+        locks = Locks(store, clock, config.pool_size, stall_after=config.stall_after)
         boundaries = Boundaries(locks.wake)
         locks.schedule = boundaries.schedule
-        services = Services.build(store, clock, locks.wake)
-        metrics = Metrics(store)
+        stalled = locks.supervisor.stalled_now
+        services = Services.build(store, clock, locks.wake, stalled)
+        metrics = Metrics(store, stalled)
         locks.count_operation = metrics.count_operation
+        locks.supervisor.on_restart = metrics.count_restart
         return cls(config, store, locks, boundaries, services, build_app(services, metrics))
 
     def start(self) -> None:
@@ -77,9 +86,10 @@ class Gateway:
             asyncio.create_task(Deliverer(self.store, clock, policy).run(), name="webhooks"),
             asyncio.create_task(prune_forever(self.store, clock, retention), name="retention"),
         ]
-        if isinstance(self.services.clock, TrustedClock):
+        self.boundaries.clock = clock  # boundaries are armed in the time the engine plans with
+        if isinstance(clock, TrustedClock):
             self._clock_task = asyncio.create_task(
-                watch_clock(self.store, self.services.clock), name="clock"
+                watch_clock(self.store, clock, self.locks.wake_all), name="clock"
             )
 
     async def add_remote_locks(self, session: aiohttp.ClientSession) -> None:
@@ -179,6 +189,10 @@ class Gateway:
 
 
 async def serve(config: Config, *, sim: bool) -> None:
+    # One daemon per data dir, and the API's port bound before any lock is contacted: either
+    # refusal is one line (DataDirInUse, CannotListen), with nothing touched.
+    data_dir_lock = DataDirLock.take(config.data_dir)
+    listener = listen(config.host, config.port)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -194,7 +208,7 @@ async def serve(config: Config, *, sim: bool) -> None:
     runner = web.AppRunner(gateway.app, access_log=None, shutdown_timeout=1.0)
     await runner.setup()
     tls = tls_context(config)
-    site = web.TCPSite(runner, config.host, config.port, ssl_context=tls)
+    site = web.SockSite(runner, listener, ssl_context=tls)
     await site.start()
     scheme = "https" if tls else "http"
     url = f"{scheme}://{config.host}:{config.port}"
@@ -217,6 +231,7 @@ async def serve(config: Config, *, sim: bool) -> None:
         await runner.cleanup()
         await gateway.close()
         await session.close()
+        data_dir_lock.release()
         log.info("lockgw stopped")
 
 

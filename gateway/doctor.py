@@ -9,6 +9,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from gateway.config import Config
+from gateway.domain.issues import STALL_WARNING
+from gateway.domain.models import Device
 from gateway.store import devices
 from gateway.store.db import Store
 from gateway.trusted_clock import kernel_clock_synchronised
@@ -44,10 +46,15 @@ def _bluetooth(sysfs: Path) -> Check:
 
 
 def _clock() -> Check:
+    from gateway.clock_sync import adjtimex_state  # the kernel's word, else timesyncd's
+
     synced = kernel_clock_synchronised()
     if synced is None:
-        return Check("clock", None, "cannot ask the kernel")
-    detail = "synchronised" if synced else "NOT synchronised (is NTP reachable?)"
+        return Check("clock", None, "cannot ask the kernel (adjtimex refused) or systemd-timesyncd")
+    source = "kernel" if adjtimex_state() is not None else "systemd-timesyncd"
+    detail = (
+        f"synchronised ({source})" if synced else f"NOT synchronised ({source}; is NTP reachable?)"
+    )
     return Check("clock", synced, detail)
 
 
@@ -61,11 +68,15 @@ def _database(store: Store) -> Check:
     return Check("database", result == "ok", f"integrity {result}")
 
 
+def _lock(device: Device) -> Check:
+    stall = next((w for w in device.warnings if w.code == STALL_WARNING), None)
+    if stall is not None:  # the daemon's supervisor raised it: work is not progressing
+        return Check(f"lock {device.name}", False, f"STALLED: {stall.message}")
+    return Check(f"lock {device.name}", device.online, "online" if device.online else "OFFLINE")
+
+
 def _locks(store: Store) -> list[Check]:
-    return [
-        Check(f"lock {d.name}", d.online, "online" if d.online else "OFFLINE")
-        for d in devices.all_devices(store.conn)
-    ]
+    return [_lock(d) for d in devices.all_devices(store.conn)]
 
 
 def run_checks(config: Config, store: Store, sysfs: Path = BLUETOOTH) -> list[Check]:

@@ -6,7 +6,7 @@ request histogram are updated as things happen. One registry per app: no global 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
@@ -18,8 +18,9 @@ from gateway.store.db import Store
 
 
 class StoreCollector(Collector):
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, stalled: Callable[[], frozenset[str]]) -> None:
         self.store = store
+        self.stalled = stalled
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         conn = self.store.conn
@@ -29,6 +30,11 @@ class StoreCollector(Collector):
             labels=["lock"],
         )
         online = GaugeMetricFamily("lockgw_lock_online", "1 when the lock answers", labels=["lock"])
+        stalled_gauge = GaugeMetricFamily(
+            "lockgw_lock_stalled", "1 when the lock's work has made no progress for too long",
+            labels=["lock"],
+        )  # fmt: skip
+        stalled = self.stalled()
         pool = GaugeMetricFamily(
             "lockgw_pool_ready_codes", "Backup codes ready on the lock", labels=["lock"]
         )
@@ -41,6 +47,7 @@ class StoreCollector(Collector):
         for device in devices.all_devices(conn):
             queue.add_metric([device.name], pending.get(device.device_id, 0))
             online.add_metric([device.name], 1 if device.online else 0)
+            stalled_gauge.add_metric([device.name], 1 if device.device_id in stalled else 0)
             if device.backup_access_code_pool_enabled:
                 pool.add_metric([device.name], pool_store.ready(conn, device.device_id))
         backlog = GaugeMetricFamily(
@@ -48,13 +55,21 @@ class StoreCollector(Collector):
         )
         for item in webhooks.status(conn):
             backlog.add_metric([item.webhook.url], item.pending)
-        yield from (queue, online, pool, backlog)
+        faults = GaugeMetricFamily(
+            "lockgw_store_faults", "Store faults (full disk, busy, I/O) since start"
+        )
+        faults.add_metric([], self.store.faults.count)
+        yield from (queue, online, stalled_gauge, pool, backlog, faults)
 
 
 class Metrics:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, stalled: Callable[[], frozenset[str]] = frozenset) -> None:
         self.registry = CollectorRegistry()
-        self.registry.register(StoreCollector(store))
+        self.registry.register(StoreCollector(store, stalled))
+        self.restarts = Counter(
+            "lockgw_task_restarts", "Reconcilers and event pumps restarted after they died",
+            ["lock", "task"], registry=self.registry,
+        )  # fmt: skip
         self.driver_operations = Counter(
             "lockgw_driver_operations", "Slot operations sent to locks",
             ["lock", "operation", "outcome"], registry=self.registry,
@@ -69,6 +84,9 @@ class Metrics:
 
     def observe_request(self, path: str, seconds: float) -> None:
         self.request_seconds.labels(path).observe(seconds)
+
+    def count_restart(self, lock: str, task: str) -> None:
+        self.restarts.labels(lock, task).inc()
 
     def count_operation(self, lock: str, operation: str, outcome: str) -> None:
         self.driver_operations.labels(lock, operation, outcome).inc()

@@ -144,6 +144,10 @@ class ZWaveLock(LockDriver):
                 alive = await asyncio.wait_for(node.async_ping(), OPERATION_TIMEOUT)
             except (BaseZwaveJSServerError, TimeoutError) as exc:
                 raise LockOffline(f"node {node.node_id} is dead: {exc}") from None
+            except asyncio.CancelledError:
+                if _we_are_cancelled():
+                    raise
+                raise LockOffline(f"node {node.node_id}: connection lost") from None
             if not alive:
                 raise LockOffline(f"node {node.node_id} is dead (no answer to a ping)")
         return node
@@ -166,6 +170,10 @@ class ZWaveLock(LockDriver):
             raise LockTimeout(f"node {node.node_id}: no result in {OPERATION_TIMEOUT} s") from None
         except BaseZwaveJSServerError as exc:
             raise LockOffline(f"zwave-js server: {exc}") from None
+        except asyncio.CancelledError:
+            if _we_are_cancelled():
+                raise
+            raise LockOffline(f"node {node.node_id}: zwave-js server connection lost") from None
 
     async def _get(self, slot: int) -> SlotReading:
         result = await self._call(CommandClass.USER_CODE, "get", slot)
@@ -219,6 +227,10 @@ class ZWaveLock(LockDriver):
                 await node.async_set_date_and_time(datetime.now(UTC), wait_for_result=True)
             except BaseZwaveJSServerError as exc:
                 raise LockTimeout(f"node {node.node_id}: setting its clock failed: {exc}") from None
+            except asyncio.CancelledError:
+                if _we_are_cancelled():
+                    raise
+                raise LockOffline(f"node {node.node_id}: connection lost") from None
         await self._call(SCHEDULES, "setTimezone", NO_OFFSET)
         self._lock_time_set_at = now
         log.info("lock %s: clock and time offset set (UTC)", self._info.ref)
@@ -277,6 +289,14 @@ class ZWaveLock(LockDriver):
     async def close(self) -> None:
         self.unbind(announce=False)
         self._events.put_nowait(None)
+
+
+def _we_are_cancelled() -> bool:
+    """zwave-js-server-python cancels the commands in flight when its connection drops: that
+    cancellation is a lost connection, not a request to stop the caller (which would end the
+    lock's reconciler). Only our own task being cancelled is passed on."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
 
 
 def cached_value(node: Node, cc: CommandClass, prop: str) -> Any:

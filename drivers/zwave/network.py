@@ -31,7 +31,8 @@ from drivers.zwave.lock import ZWaveLock, cached_value
 
 log = logging.getLogger(__name__)
 
-RETRY_FIRST, RETRY_MAX = 0.5, 30.0
+# A local server is cheap to knock on: back within seconds of its restart (an update).
+RETRY_FIRST, RETRY_MAX = 0.5, 5.0
 
 
 class ZWaveNetwork:

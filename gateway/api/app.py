@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sqlite3
 import time
 from collections.abc import Awaitable, Callable
 
@@ -16,11 +18,17 @@ from gateway.errors import ApiError
 from gateway.metrics import Metrics
 from gateway.service.bundle import Services
 from gateway.store import api_keys
+from gateway.store.faults import MESSAGES, FaultKind, classify
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 MAX_BODY_BYTES = 256 * 1024
+# Another process holding the database's write lock: the request is retried (the event loop
+# keeps serving meanwhile) for this long before it answers 503.
+BUSY_RETRY_FOR = 10.0
+STORE_FAULT_STATUS = {FaultKind.BUSY: 503, FaultKind.FULL: 507, FaultKind.IO: 503,
+                      FaultKind.DAMAGED: 503}  # fmt: skip
 
 GET_POST = ("GET", "POST")
 ROUTES: list[tuple[str, tuple[str, ...], Handler]] = [
@@ -72,9 +80,33 @@ async def seam_errors(request: web.Request, handler: Handler) -> web.StreamRespo
         return _error(404, "endpoint_not_found", f"No endpoint {request.path}")
     except web.HTTPException as exc:
         return _error(exc.status, "http_error", exc.reason)
+    except sqlite3.Error as exc:
+        kind = classify(exc)
+        if kind is None:
+            log.exception("unhandled store error on %s", request.path)
+            return _error(500, "internal_error", "Internal error; see the hub's log")
+        log.warning("store %s on %s: %s", kind.value, request.path, exc)
+        return _error(STORE_FAULT_STATUS[kind], f"hub_store_{kind.value}", MESSAGES[kind])
     except Exception:
         log.exception("unhandled error on %s", request.path)
         return _error(500, "internal_error", "Internal error; see the hub's log")
+
+
+@web.middleware
+async def store_busy_retry(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A store busy with another process's write: try again a little later, without blocking
+    the event loop. Safe: every mutation is one transaction, rolled back when it failed."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + BUSY_RETRY_FOR
+    delay = 0.05
+    while True:
+        try:
+            return await handler(request)
+        except sqlite3.Error as exc:
+            if classify(exc) is not FaultKind.BUSY or loop.time() + delay > deadline:
+                raise
+        await asyncio.sleep(delay)
+        delay = min(1.0, delay * 2)
 
 
 @web.middleware
@@ -116,7 +148,8 @@ async def metrics(request: web.Request) -> web.Response:
 
 def build_app(services: Services, metrics_: Metrics | None = None) -> web.Application:
     app = web.Application(
-        middlewares=[timing, seam_errors, bearer_auth], client_max_size=MAX_BODY_BYTES
+        middlewares=[timing, seam_errors, store_busy_retry, bearer_auth],
+        client_max_size=MAX_BODY_BYTES,
     )
     app[SERVICES] = services
     app[METRICS] = metrics_ or Metrics(services.store)

@@ -6,16 +6,20 @@ from typing import Any
 
 from gateway.service.bundle import Services
 from gateway.store import devices, webhooks
+from gateway.store.faults import MESSAGES
 from gateway.trusted_clock import TrustedClock
 
 
 def component_health(services: Services) -> dict[str, Any]:
     conn = services.store.conn
+    stalled = len(services.stalled())
     try:
         conn.execute("SELECT 1").fetchone()
-        store = "ok"
     except Exception:
         return {"ok": False, "status": "down", "components": {"store": "error"}}
+    # Reads work, but the latest write may have failed (full disk, busy, I/O).
+    fault = services.store.faults.current()
+    store = "ok" if fault is None else fault.kind.value
     all_devices = devices.all_devices(conn)
     online = sum(1 for d in all_devices if d.online)
     clock = services.clock
@@ -23,13 +27,18 @@ def component_health(services: Services) -> dict[str, Any]:
     backlogs = webhooks.status(conn)
     backlog = sum(item.pending for item in backlogs)
     failed = sum(item.failed for item in backlogs)
-    degraded = online < len(all_devices) or not trusted
+    degraded = online < len(all_devices) or not trusted or stalled > 0 or fault is not None
     return {
         "ok": True,
         "status": "degraded" if degraded else "up",
         "components": {
             "store": store,
-            "locks": {"online": online, "offline": len(all_devices) - online},
+            **({} if fault is None else {"store_problem": MESSAGES[fault.kind]}),
+            "locks": {
+                "online": online,
+                "offline": len(all_devices) - online,
+                "stalled": stalled,
+            },
             "clock": "synchronised" if trusted else "not synchronised",
             "webhooks": {"pending": backlog, "failed": failed},
         },

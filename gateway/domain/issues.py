@@ -9,6 +9,9 @@ from typing import Any
 from gateway.domain.models import AccessCode, Device, Issue
 from gateway.timefmt import to_iso
 
+# A lock whose pending work has made no progress for too long (raised by the supervisor).
+STALL_WARNING = "device_communication_degraded"
+
 
 def with_issue(
     issues: list[Issue], code: str, message: str, now: datetime, **extra: Any

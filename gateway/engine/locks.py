@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
@@ -14,6 +15,7 @@ from drivers.base import LockDriver
 from gateway.clock import Clock
 from gateway.domain.models import Device
 from gateway.engine.reconciler import Reconciler
+from gateway.engine.supervisor import STALL_AFTER, Supervisor
 from gateway.store import devices
 from gateway.store.db import Store
 
@@ -31,15 +33,17 @@ def device_id_for(driver: str, ref: str) -> str:
 
 class Locks:
     def __init__(
-        self, store: Store, clock: Clock, pool_size: int, schedule: Schedule | None = None
-    ) -> None:
+        self, store: Store, clock: Clock, pool_size: int, schedule: Schedule | None = None,
+        stall_after: float = STALL_AFTER,
+    ) -> None:  # fmt: skip
         self.store = store
         self.clock = clock
         self.pool_size = pool_size
         self.schedule: Schedule = schedule or (lambda device_id, when: None)
         self.count_operation: Callable[[str, str, str], None] = lambda lock, op, outcome: None
         self.drivers: dict[str, LockDriver] = {}
-        self.reconcilers: dict[str, Reconciler] = {}
+        self.supervisor = Supervisor(store, clock, stall_after)
+        self.reconcilers: dict[str, Reconciler] = self.supervisor.reconcilers
         self._tasks: list[asyncio.Task[None]] = []
         self._started = False
 
@@ -93,16 +97,25 @@ class Locks:
         self._started = True
         for device_id in self.reconcilers:
             self._run(device_id)
+        self._tasks.append(asyncio.create_task(self.supervisor.watch(), name="liveness"))
 
     def _run(self, device_id: str) -> None:
+        """The lock's reconciler and event pump, each kept alive by the supervisor."""
         reconciler = self.reconcilers[device_id]
-        self._tasks.append(asyncio.create_task(reconciler.run(), name=f"reconcile:{device_id}"))
-        self._tasks.append(asyncio.create_task(self._pump(device_id), name=f"events:{device_id}"))
+        keep = self.supervisor.keep
+        self._tasks.append(asyncio.create_task(keep(device_id, "reconciler", reconciler.run),
+                                               name=f"reconcile:{device_id}"))  # fmt: skip
+        pump = keep(device_id, "event pump", lambda: self._pump(device_id), False)
+        self._tasks.append(asyncio.create_task(pump, name=f"events:{device_id}"))
 
     async def _pump(self, device_id: str) -> None:
         reconciler = self.reconcilers[device_id]
         async for event in self.drivers[device_id].events():
-            reconciler.on_lock_event(event)
+            try:
+                reconciler.on_lock_event(event)
+            except sqlite3.Error as exc:  # e.g. a full disk: the lock itself is read again
+                log.warning("lock %s: recording a lock event failed (%s)", device_id, exc)
+                reconciler.read_again()
 
     def wake(self, device_id: str) -> None:
         """Called after the declared state of a lock changed."""
@@ -110,9 +123,15 @@ class Locks:
         if reconciler is not None:
             reconciler.wake()
 
+    def wake_all(self) -> None:
+        """The clock moved: every lock re-plans, and re-arms its next boundary."""
+        for device_id in list(self.reconcilers):
+            self.wake(device_id)
+
     async def close(self, grace: float = 4.0) -> None:
         """Let every reconciler finish its slot operation in flight (up to `grace` seconds),
         then stop everything."""
+        self.supervisor.stop()
         for reconciler in self.reconcilers.values():
             reconciler.stop()
         reconciling = [t for t in self._tasks if t.get_name().startswith("reconcile:")]

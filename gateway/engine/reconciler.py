@@ -11,20 +11,18 @@ import asyncio
 import contextlib
 import logging
 import random
+import sqlite3
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from drivers.base import (
-    DuplicateCode,
-    InvalidCode,
     LockDriver,
     LockEvent,
     LockEventKind,
     LockOffline,
     LockState,
-    NoSpace,
-    PermanentDriverError,
     SlotReading,
     TransientDriverError,
 )
@@ -33,25 +31,24 @@ from gateway.domain.models import Device
 from gateway.engine import lock_events, outcomes, pool, statuses
 from gateway.engine.lock_actions import run_lock_actions
 from gateway.engine.observe import observe
-from gateway.engine.plan import Op, OpKind, next_boundary, plan
+from gateway.engine.plan import next_boundary, plan
+from gateway.engine.slot_ops import execute
 from gateway.engine.snapshot import LockSnapshot, load, refresh
 from gateway.service import pool_health
-from gateway.store import access_codes, devices, slot_health, slots
+from gateway.store import access_codes, devices, slot_health, slots, unverified
 from gateway.store.db import Store
+from gateway.store.faults import classify
 
 log = logging.getLogger(__name__)
 
 BACKOFF_BASE = 2.0
 BACKOFF_MAX = 600.0
+# A store fault (full disk, another process's write lock) is retried sooner: nothing on the
+# radio is hammered, and a commit by the API (the store works again) wakes the lock at once.
+STORE_BACKOFF_MAX = 30.0
 DRIFT_CHECK_EVERY = timedelta(hours=6)
 QUIET = 0.025
 MAX_COALESCE = 0.25
-
-ERROR_FOR_REFUSAL: dict[type[PermanentDriverError], str] = {
-    DuplicateCode: "duplicate_code_on_device",
-    NoSpace: "no_space_for_access_code_on_device",
-    InvalidCode: "failed_to_set_on_device",
-}
 
 
 @dataclass
@@ -71,6 +68,7 @@ class Reconciler:
     rng: random.Random = field(default_factory=random.Random)
     # (lock, operation, outcome) for each slot operation: metrics
     count: Callable[[str, str, str], None] = lambda lock, operation, outcome: None
+    monotonic: Callable[[], float] = time.monotonic
 
     def __post_init__(self) -> None:
         self._wake = asyncio.Event()
@@ -81,7 +79,12 @@ class Reconciler:
         self._last_drift_check: datetime | None = None
         self._after_ops: LockSnapshot | None = None
         self._stopping = False
+        self._store_failures = 0
         self.passes = 0
+        # Liveness, for the supervisor: since when work has waited for a successful pass
+        # (None: nothing waits), and why the latest pass failed.
+        self.work_since: float | None = None
+        self.last_error: str | None = None
 
     # -- waking ------------------------------------------------------------------------------
 
@@ -89,8 +92,20 @@ class Reconciler:
         """The declared state changed. While the lock is unreachable (backing off), this waits
         for the retry timer or the lock's own "I am back": calls to the API never hammer a lock
         that does not answer."""
+        self._work()
         if self._failures == 0:
             self._wake.set()
+
+    def _work(self) -> None:
+        if self.work_since is None:
+            self.work_since = self.monotonic()
+
+    def read_again(self) -> None:
+        """What it knew in memory may be wrong (its task died, or a lock event could not be
+        recorded): the next pass reads the lock again."""
+        self._needs_full_read = True
+        self._work()
+        self._wake.set()
 
     def on_lock_event(self, event: LockEvent) -> None:
         if event.kind is LockEventKind.SLOT_CHANGED and event.slot is None:
@@ -104,6 +119,7 @@ class Reconciler:
         elif event.kind is LockEventKind.ONLINE:
             self._needs_full_read = True
             self._failures = 0
+            self._work()
         elif event.kind in (LockEventKind.LOCKED, LockEventKind.UNLOCKED, LockEventKind.CODE_USED):
             with self.store.transaction() as conn:
                 lock_events.record_bolt(conn, self.device_id, event, self.clock.now())
@@ -116,10 +132,12 @@ class Reconciler:
         self._wake.set()
 
     def backoff_delay(self) -> float:
-        """Exponential backoff with jitter, per lock."""
-        if self._failures == 0:
-            return 0.0
-        delay: float = min(BACKOFF_MAX, BACKOFF_BASE * 2.0 ** (self._failures - 1))
+        """Exponential backoff with jitter, per lock (radio and store faults apart)."""
+        delay = 0.0
+        if self._failures:
+            delay = min(BACKOFF_MAX, BACKOFF_BASE * 2.0 ** (self._failures - 1))
+        if self._store_failures:
+            delay = max(delay, min(STORE_BACKOFF_MAX, 2.0 ** (self._store_failures - 1)))
         return delay * self.rng.uniform(0.5, 1.5)
 
     # -- the loop ----------------------------------------------------------------------------
@@ -154,6 +172,28 @@ class Reconciler:
                 return
 
     async def reconcile_once(self) -> PassResult:
+        """One pass. A store fault (full disk, busy, I/O) fails the pass like an unreachable
+        lock: every transaction rolled back, and the next pass reads the lock again."""
+        started = self.monotonic()
+        try:
+            result = await self._pass()
+        except sqlite3.Error as exc:
+            if classify(exc) is None:
+                raise  # a bug, not a fault of the moment: the supervisor logs and restarts
+            self._store_failures += 1
+            self._needs_full_read = True
+            self.last_error = f"store: {exc}"
+            log.warning("lock %s: store fault (%s); retry %d", self.device_id, exc,
+                        self._store_failures)  # fmt: skip
+            return PassResult(failed=True)
+        self._store_failures = 0
+        if not result.failed:
+            self.last_error = None
+            if self.work_since is not None and self.work_since <= started:
+                self.work_since = None
+        return result
+
+    async def _pass(self) -> PassResult:
         self._wake.clear()
         self.passes += 1
         self._retry_soon = False
@@ -169,6 +209,7 @@ class Reconciler:
             self.count(self.device_id, "any", "unreachable")
             self._failures += 1
             result.failed = True
+            self.last_error = f"{type(exc).__name__}: {exc}"
             log.warning("lock %s unreachable (%s); retry %d", self.device_id, exc, self._failures)
             self._record_unreachable(isinstance(exc, LockOffline))
         else:
@@ -178,6 +219,7 @@ class Reconciler:
             if self._retry_soon:
                 self._failures = 1
                 result.failed = True
+                self.last_error = "the lock did not keep a change; retrying"
         await asyncio.sleep(0)
         snapshot = self._sweep(delayed=result.failed)
         self._after_ops = None  # not kept between passes: 50 idle locks hold no snapshots
@@ -223,7 +265,9 @@ class Reconciler:
 
     def _expected_checksum(self) -> int | None:
         """What the lock's checksum should be if it holds what the store says (None when the
-        store cannot know, e.g. masked slots: then only a full read tells)."""
+        store cannot know, e.g. masked slots or a restored store: then only a full read tells)."""
+        if unverified.is_unverified(self.store.conn, self.device_id):
+            return None
         known: dict[int, str] = {}
         for slot, row in slots.for_device(self.store.conn, self.device_id).items():
             if row.code is None:
@@ -259,78 +303,16 @@ class Reconciler:
         for op in ops:
             if self._stopping:
                 break  # shutting down: the operation in flight was finished and recorded
-            count += await self._execute(op)
+            done = await execute(self.driver, self.store, self.device_id, op, self.clock,
+                                 self.count)  # fmt: skip
+            count += done.frames
+            self._retry_soon = self._retry_soon or done.retry_soon
             await asyncio.sleep(0)  # let the API and other locks run between operations
         codes = {op.access_code_id for op in ops if op.access_code_id is not None}
         slot_numbers = {op.slot for op in ops if op.slot is not None}
         self._after_ops = refresh(snapshot, self.store.conn, self.device_id, self.clock.now(),
                                   codes, slot_numbers)  # fmt: skip
         return count
-
-    async def _execute(self, op: Op) -> int:
-        now = self.clock.now()
-        workspace_id = self.store.workspace_id
-        if op.kind is OpKind.NO_SPACE:
-            assert op.access_code_id is not None
-            with self.store.transaction() as conn:
-                outcomes.no_space(conn, self._device(), op.access_code_id, workspace_id, now)
-            return 0
-        assert op.slot is not None
-        with self.store.transaction() as conn:
-            outcomes.intend(conn, self.device_id, op, now)
-        log.info("lock %s slot %d: %s access_code %s", self.device_id, op.slot, op.kind.value,
-                 op.access_code_id)  # fmt: skip
-        if op.kind is OpKind.CLEAR:
-            await self.driver.clear_slot(op.slot)
-            reading = await self.driver.read_slot(op.slot)
-            self.count(self.device_id, "clear", "not_kept" if reading.occupied else "ok")
-            if reading.occupied:
-                # Not cleared: the slot stays pending and is retried with backoff; a slot that
-                # keeps refusing trips its breaker (failed_to_remove_from_device).
-                self._retry_soon = True
-                with self.store.transaction() as conn:
-                    outcomes.clear_not_kept(conn, self._device(), op, self.clock.now())
-                return 2
-            with self.store.transaction() as conn:
-                outcomes.confirm_clear(conn, self._device(), op, workspace_id, now)
-            return 2
-        assert op.pin is not None
-        try:
-            await self.driver.write_slot(op.slot, op.pin, op.name, op.window)
-        except PermanentDriverError as exc:
-            self.count(self.device_id, "write", "refused")
-            reading = await self.driver.read_slot(op.slot)
-            error = ERROR_FOR_REFUSAL.get(type(exc), "failed_to_set_on_device")
-            log.warning("lock %s slot %d refused access_code %s: %s", self.device_id, op.slot,
-                        op.access_code_id, error)  # fmt: skip
-            with self.store.transaction() as conn:
-                outcomes.write_failed(conn, self._device(), op, error, str(exc), reading,
-                                      workspace_id, now)  # fmt: skip
-            return 2
-        return 1 + await self._confirm_write(op)
-
-    async def _confirm_write(self, op: Op) -> int:
-        """Read the slot back; a lock that reports a stale "available" right after a set gets
-        one more read before the write counts as not kept."""
-        assert op.slot is not None
-        reads = 0
-        for _ in range(2):
-            reading = await self.driver.read_slot(op.slot)
-            reads += 1
-            shows = reading.masked or (reading.code == op.pin and reading.schedule == op.window)
-            if reading.occupied and shows:
-                self.count(self.device_id, "write", "ok")
-                now = self.clock.now()
-                with self.store.transaction() as conn:
-                    outcomes.confirm_write(conn, self._device(), op, reading.masked,
-                                           self.store.workspace_id, now)  # fmt: skip
-                return reads
-        now = self.clock.now()
-        self._retry_soon = True
-        self.count(self.device_id, "write", "not_kept")
-        with self.store.transaction() as conn:
-            outcomes.write_not_kept(conn, self._device(), op, self.store.workspace_id, now)
-        return reads
 
     async def _lock_actions(self) -> None:
         await run_lock_actions(self.store, self.driver, self.device_id, self.clock)
@@ -360,6 +342,10 @@ class Reconciler:
     def _record_online(self) -> None:
         with self.store.transaction() as conn:
             outcomes.set_online(conn, self._device(), True, self.clock.now())
+
+    def mark_delayed(self) -> None:
+        """Its work is stalled: the codes waiting on it say so (no radio work)."""
+        self._sweep(delayed=True)
 
     def _sweep(self, *, delayed: bool) -> LockSnapshot:
         now = self.clock.now()

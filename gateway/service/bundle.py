@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from gateway.clock import Clock
@@ -20,10 +21,16 @@ class Services:
     unmanaged: UnmanagedCodes
     devices: Devices
     backup_pool: BackupPool
+    # Locks whose work has made no progress for too long (the engine's supervisor knows).
+    stalled: Callable[[], frozenset[str]] = frozenset
 
     @classmethod
-    def build(cls, store: Store, clock: Clock, wake: Waker) -> Services:
+    def build(
+        cls, store: Store, clock: Clock, wake: Waker,
+        stalled: Callable[[], frozenset[str]] = frozenset,
+    ) -> Services:  # fmt: skip
         return cls(
+            stalled=stalled,
             store=store,
             clock=clock,
             access_codes=AccessCodes(store, clock, wake),

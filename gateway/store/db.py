@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from gateway.store import soundness
+from gateway.store.faults import StoreFaults
 from gateway.store.migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
@@ -38,18 +40,22 @@ def _statements(script: str) -> list[str]:
 
 class Store:
     def __init__(self, data_dir: Path) -> None:
+        self.faults = StoreFaults()
         data_dir.mkdir(parents=True, exist_ok=True)
         self.path = data_dir / DB_FILE
-        self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        # Intent must survive power loss before any radio work starts.
-        self.conn.execute("PRAGMA synchronous=FULL")
-        self.conn.execute("PRAGMA foreign_keys=ON")
-        self.conn.execute("PRAGMA busy_timeout=5000")
-        self._commit_listeners: list[Callable[[], None]] = []
-        self._migrate()
-        self.workspace_id = self._workspace_id()
+        # An empty or damaged file is DatabaseUnusable, never a fresh install (no keys, no codes).
+        soundness.check_file(self.path)
+        with soundness.damage_is_unusable(self.path):
+            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            # Intent must survive power loss before any radio work starts.
+            self.conn.execute("PRAGMA synchronous=FULL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.execute("PRAGMA busy_timeout=5000")
+            self._commit_listeners: list[Callable[[], None]] = []
+            self._migrate()
+            self.workspace_id = self._workspace_id()
 
     def _migrate(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -75,6 +81,11 @@ class Store:
         """Changes whenever another connection (another process) commits."""
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
+    def wait_when_busy(self, milliseconds: int) -> None:
+        """How long a write waits for another process's write lock before failing with a busy
+        fault. The daemon waits briefly (its event loop must not stall) and retries later."""
+        self.conn.execute(f"PRAGMA busy_timeout={int(milliseconds)}")
+
     def get_meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
@@ -82,13 +93,20 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE ... COMMIT; rolls back on any exception, so nothing half-applies."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            self.faults.saw(exc)
+            raise
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
+            self.faults.saw(exc)
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             raise
-        self.conn.execute("COMMIT")
+        self.faults.committed()
         for listener in self._commit_listeners:
             listener()
 

@@ -199,3 +199,33 @@ def test_kill_9_while_windows_are_written_then_restart_leaves_every_code_with_it
     finally:
         daemon.kill()
         sim.stop()
+
+
+def _set_count(client: httpx.Client, node: int) -> int:
+    return sum(1 for c in _codes(client, _device(node)) if c["status"] == "set")
+
+
+@pytest.mark.parametrize("stop", ["kill", "terminate"])
+def test_a_zwave_js_restart_mid_programming_converges_without_a_daemon_restart(
+    network: ZWaveSim, daemon: Daemon, stop: str
+) -> None:
+    """Home Assistant restarts its Z-Wave JS add-on on every update: codes being programmed
+    then must all end up set once the server is back, with no daemon restart."""
+    client = client_for(daemon)
+    for node in (2, 3):
+        device_id = _device(node)
+        eventually(
+            lambda d=device_id: client.get("/devices/get", params={"device_id": d}).is_success
+        )
+    for n in range(15):
+        _create(client, 2, f"{7000 + n * 13}")
+        _create(client, 3, f"{8000 + n * 17}")
+    eventually(lambda: _set_count(client, 3) >= 2, timeout=30)  # mid-programming
+    network.kill() if stop == "kill" else network.stop()
+    assert _set_count(client, 2) + _set_count(client, 3) < 30
+    time.sleep(30)  # the fault itself: the server stays down for 30 s, as during an update
+    network.start()
+    for node in (2, 3):
+        eventually(lambda n=node: _converged(client, network, n), timeout=60)
+        held = Counter(network.codes(node).values())
+        assert len(held) == 15 and all(count == 1 for count in held.values()), held
