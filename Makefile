@@ -23,6 +23,7 @@ test: $(STAMP) $(CONTRACT)/node_modules/.installed $(ZWAVE_SIM)/node_modules/.in
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/pytest -q
 
 install: $(STAMP)

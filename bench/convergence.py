@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 
 from bench.common import write_results
-from gateway.timefmt import parse_iso, to_iso
+from gateway.domain.timefmt import parse_iso, to_iso
 from tests.support.daemon import Daemon
 from tests.support.virtual_server import VirtualLockServer
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 
 from bench.common import summary_ms, write_results
-from gateway.timefmt import parse_iso
-from gateway.webhooks_signing import new_secret
+from gateway.domain.timefmt import parse_iso
+from gateway.webhooks.signing import new_secret
 from tests.support.daemon import Daemon
 from tests.support.receiver import Receiver
 

@@ -20,23 +20,23 @@ from drivers.remote.client import RemoteLock
 from drivers.virtual import make_lock
 from drivers.zwave.lock import ZWaveLock
 from drivers.zwave.network import ZWaveNetwork
-from gateway import mdns, sd_notify
 from gateway.api.app import build_app
-from gateway.ble_cli import configured_radio
 from gateway.clock import Clock
+from gateway.clock.trusted import TrustedClock
 from gateway.config import SIM_LOCKS, Config
-from gateway.data_dir_lock import DataDirLock
 from gateway.engine.clock_watch import watch_clock
 from gateway.engine.locks import Locks
 from gateway.engine.schedule import Boundaries
-from gateway.listener import listen
-from gateway.metrics import Metrics
-from gateway.retention import prune_forever
+from gateway.host import mdns, sd_notify
+from gateway.host.ble_radio import configured_radio
+from gateway.host.data_dir_lock import DataDirLock
+from gateway.host.listener import listen
 from gateway.service.bundle import Services
+from gateway.service.metrics import Metrics
+from gateway.service.retention import prune_forever
 from gateway.store import devices, webhooks
 from gateway.store.db import Store
-from gateway.trusted_clock import TrustedClock
-from gateway.webhook_delivery import Deliverer, DeliveryPolicy
+from gateway.webhooks.delivery import Deliverer, DeliveryPolicy
 
 log = logging.getLogger("lockgw")
 

@@ -6,10 +6,18 @@ import uuid
 
 from aiohttp import web
 
-from gateway.api import views
 from gateway.api.pagination import DEFAULT_LIMIT, decode_cursor, pagination
 from gateway.api.params import parse
-from gateway.api.requests import (
+from gateway.api.respond import ok, services
+from gateway.domain.codegen import NoCodeAvailable, generate_code
+from gateway.domain.models import AccessCode, CodeStatus
+from gateway.domain.rules import taken_pins
+from gateway.service import lookup
+from gateway.service.backup_pool import available
+from gateway.store import access_codes
+from gateway.wire import views
+from gateway.wire.errors import ApiError
+from gateway.wire.requests import (
     AccessCodeRef,
     ConvertUnmanagedAccessCode,
     CreateAccessCode,
@@ -22,14 +30,6 @@ from gateway.api.requests import (
     UpdateAccessCode,
     UpdateUnmanagedAccessCode,
 )
-from gateway.api.respond import ok, services
-from gateway.domain.codegen import NoCodeAvailable, generate_code
-from gateway.domain.models import AccessCode, CodeStatus
-from gateway.errors import ApiError
-from gateway.service import lookup
-from gateway.service.backup_pool import available
-from gateway.service.declaring import taken_pins
-from gateway.store import access_codes
 
 CLOUD_ONLY_FILTERS = (
     "access_grant_id",

@@ -14,11 +14,11 @@ from gateway.api import access_code_routes as codes
 from gateway.api import device_routes as dev
 from gateway.api.health import component_health
 from gateway.api.respond import SERVICES
-from gateway.errors import ApiError
-from gateway.metrics import Metrics
 from gateway.service.bundle import Services
+from gateway.service.metrics import Metrics
 from gateway.store import api_keys
 from gateway.store.faults import MESSAGES, FaultKind, classify
+from gateway.wire.errors import ApiError
 
 log = logging.getLogger(__name__)
 

@@ -6,9 +6,12 @@ from datetime import timedelta
 
 from aiohttp import web
 
-from gateway.api import views
 from gateway.api.params import parse
-from gateway.api.requests import (
+from gateway.api.respond import ok, services
+from gateway.store import action_attempts, devices, events
+from gateway.wire import views
+from gateway.wire.errors import InvalidInput, NotFound
+from gateway.wire.requests import (
     GetActionAttempt,
     GetDevice,
     ListDevices,
@@ -16,9 +19,6 @@ from gateway.api.requests import (
     LockAction,
     UpdateDevice,
 )
-from gateway.api.respond import ok, services
-from gateway.errors import InvalidInput, NotFound
-from gateway.store import action_attempts, devices, events
 
 EVENTS_DEFAULT_LIMIT = 500
 EVENTS_MAX_WINDOW = timedelta(days=366)

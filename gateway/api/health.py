@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from gateway.clock.trusted import TrustedClock
 from gateway.service.bundle import Services
 from gateway.store import devices, webhooks
 from gateway.store.faults import MESSAGES
-from gateway.trusted_clock import TrustedClock
 
 
 def component_health(services: Services) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from gateway.errors import invalid
+from gateway.wire.errors import invalid
 
 DEFAULT_LIMIT = 500
 

@@ -10,8 +10,8 @@ from aiohttp import web
 from multidict import MultiMapping
 from pydantic import ValidationError
 
-from gateway.api.requests import Params
-from gateway.errors import ApiError, InvalidInput
+from gateway.wire.errors import ApiError, InvalidInput
+from gateway.wire.requests import Params
 
 IGNORED_QUERY_KEYS = frozenset({"_strict"})
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from gateway.domain.models import AccessCode, Device, Issue
-from gateway.timefmt import to_iso
+from gateway.domain.timefmt import to_iso
 
 # A lock whose pending work has made no progress for too long (raised by the supervisor).
 STALL_WARNING = "device_communication_degraded"

@@ -84,3 +84,9 @@ def conflicting_code[C: HoldsPin](
         if not other.is_managed or windows_overlap(window, (other.starts_at, other.ends_at)):
             return other
     return None
+
+
+def taken_pins(uses: Sequence[HoldsPin]) -> set[str]:
+    """PINs a new code on this lock must not use: its codes, pool codes included (unless
+    leaving)."""
+    return {c.code for c in uses if c.code is not None and not c.deleting}

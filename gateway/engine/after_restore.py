@@ -19,11 +19,11 @@ from datetime import datetime
 
 from drivers.base import SlotReading
 from gateway.domain.models import AccessCode, Device
+from gateway.domain.slots import Owner, SlotState
 from gateway.engine import outcomes
 from gateway.engine.plan import Op, OpKind
-from gateway.service.forget import forget
+from gateway.ledger.forget import forget
 from gateway.store import access_codes, slots, unverified
-from gateway.store.slots import Owner, SlotRow
 
 
 def reads_every_slot(device: Device, readings: list[SlotReading]) -> bool:
@@ -34,7 +34,7 @@ def check_restored_slots(
     conn: sqlite3.Connection,
     device: Device,
     readings: list[SlotReading],
-    known: Mapping[int, SlotRow],
+    known: Mapping[int, SlotState],
     workspace_id: str,
     now: datetime,
 ) -> None:

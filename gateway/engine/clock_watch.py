@@ -14,10 +14,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
+from gateway.clock.trusted import ClockSample, TrustedClock
 from gateway.domain.issues import has, with_issue, without
 from gateway.store import devices
 from gateway.store.db import Store
-from gateway.trusted_clock import ClockSample, TrustedClock
 
 log = logging.getLogger(__name__)
 

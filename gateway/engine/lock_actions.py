@@ -5,7 +5,7 @@ from __future__ import annotations
 from drivers.base import LockDriver, PermanentDriverError
 from gateway.clock import Clock
 from gateway.domain.models import ActionType
-from gateway.service.journal import record
+from gateway.ledger.journal import record
 from gateway.store import action_attempts, devices
 from gateway.store.db import Store
 

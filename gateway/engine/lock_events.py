@@ -8,9 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from drivers.base import LockEvent, LockEventKind
-from gateway.api.views import battery_status
-from gateway.service.journal import record
+from gateway.ledger.journal import record
 from gateway.store import access_codes, devices, slots
+from gateway.wire.views import battery_status
 
 LOW_BATTERY = 0.2
 

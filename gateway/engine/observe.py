@@ -20,13 +20,13 @@ from datetime import datetime
 from drivers.base import SlotReading
 from gateway.domain.issues import with_issue, without
 from gateway.domain.models import AccessCode, CodeStatus, Device
+from gateway.domain.slots import Owner, SlotState
 from gateway.engine import outcomes
 from gateway.engine.after_restore import check_restored_slots, reads_every_slot
 from gateway.engine.plan import Op, OpKind
-from gateway.service.forget import forget
-from gateway.service.journal import record
+from gateway.ledger.forget import forget
+from gateway.ledger.journal import record
 from gateway.store import access_codes, slots, unverified
-from gateway.store.slots import Owner, SlotRow
 
 
 def observe(
@@ -56,7 +56,7 @@ def _settle_write(
     conn: sqlite3.Connection,
     device: Device,
     reading: SlotReading,
-    row: SlotRow,
+    row: SlotState,
     workspace_id: str,
     now: datetime,
 ) -> None:
@@ -88,7 +88,7 @@ def _observe_owned(
     conn: sqlite3.Connection,
     device: Device,
     reading: SlotReading,
-    row: SlotRow,
+    row: SlotState,
     now: datetime,
     *,
     reported: bool,
@@ -145,7 +145,7 @@ def _accept_change(
     code: AccessCode,
     slot: int,
     new_pin: str | None,
-    row: SlotRow,
+    row: SlotState,
     now: datetime,
 ) -> None:
     if new_pin is None:
@@ -186,7 +186,7 @@ def _observe_unowned(
     conn: sqlite3.Connection,
     device: Device,
     reading: SlotReading,
-    row: SlotRow | None,
+    row: SlotState | None,
     now: datetime,
 ) -> None:
     if not reading.occupied:

@@ -10,7 +10,6 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from drivers.base import SlotReading
-from gateway.api import views
 from gateway.domain.issues import (
     code_error,
     event_issue_lists,
@@ -25,11 +24,12 @@ from gateway.domain.models import (
     CodeStatus,
     Device,
 )
+from gateway.domain.slots import Owner
 from gateway.engine.plan import Op, OpKind
-from gateway.service.forget import forget
-from gateway.service.journal import record
+from gateway.ledger.forget import forget
+from gateway.ledger.journal import record
 from gateway.store import access_codes, action_attempts, devices, slot_health, slots
-from gateway.store.slots import Owner
+from gateway.wire import views
 
 # A permanently failed code is tried again after this long, or as soon as a slot frees up.
 PERMANENT_RETRY = timedelta(hours=24)

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from drivers.base import Schedule
 from gateway.domain.models import CodeStatus
-from gateway.store.slots import Owner, SlotRow
+from gateway.domain.slots import Owner, SlotState
 
 
 class Want(NamedTuple):
@@ -32,7 +32,6 @@ class Want(NamedTuple):
 
 # A slot as the planner sees it: owner, what the lock last showed (code None: empty or masked),
 # an unconfirmed operation ("write" | "clear"), and whether its breaker is open.
-SlotView = SlotRow
 
 
 class OpKind(StrEnum):
@@ -80,7 +79,7 @@ def window_of(want: Want) -> Schedule | None:
     return Schedule(want.starts_at, want.ends_at)
 
 
-def _holds(view: SlotView, want: Want) -> bool:
+def _holds(view: SlotState, want: Want) -> bool:
     """The slot is confirmed to hold the code with its window (masked read-back counts: we know
     what we wrote)."""
     return view.pending is None and view.code == want.pin and view.window == window_of(want)
@@ -88,7 +87,7 @@ def _holds(view: SlotView, want: Want) -> bool:
 
 def plan(
     wants: Iterable[Want],
-    slots: Mapping[int, SlotView],
+    slots: Mapping[int, SlotState],
     slot_range: range,
     pool_size: int,
     now: datetime,
@@ -193,7 +192,7 @@ class _FreeSlots:
         return None
 
 
-def status_for(want: Want, slot: SlotView | None, now: datetime) -> CodeStatus:
+def status_for(want: Want, slot: SlotState | None, now: datetime) -> CodeStatus:
     """The code's status as the cloud reports it, from its declaration and its slot."""
     if want.deleting or is_expired(want, now):
         return CodeStatus.REMOVING

@@ -13,8 +13,8 @@ from datetime import datetime
 
 from gateway.domain.codegen import NoCodeAvailable, generate_code
 from gateway.domain.models import POOL, AccessCode, CodeStatus, Device
-from gateway.service.declaring import taken_pins
-from gateway.service.pool_health import pool_size_in_use
+from gateway.domain.rules import taken_pins
+from gateway.ledger.pool_health import pool_size_in_use
 from gateway.store import access_codes
 from gateway.store import pool as pool_store
 

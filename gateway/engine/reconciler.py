@@ -34,7 +34,7 @@ from gateway.engine.observe import observe
 from gateway.engine.plan import next_boundary, plan
 from gateway.engine.slot_ops import execute
 from gateway.engine.snapshot import LockSnapshot, load, refresh
-from gateway.service import pool_health
+from gateway.ledger import pool_health
 from gateway.store import access_codes, devices, slot_health, slots, unverified
 from gateway.store.db import Store
 from gateway.store.faults import classify

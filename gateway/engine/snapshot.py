@@ -8,27 +8,27 @@ from datetime import datetime
 from functools import cached_property
 
 from gateway.domain.models import POOL
-from gateway.engine.plan import SlotView, Want
+from gateway.domain.slots import Owner, SlotState
+from gateway.engine.plan import Want
 from gateway.store import access_codes, slots
 from gateway.store.access_codes import CodeRow
-from gateway.store.slots import Owner
 
 
 @dataclass(frozen=True)
 class LockSnapshot:
     rows: dict[str, CodeRow]
     wants: list[Want]
-    views: dict[int, SlotView]
+    views: dict[int, SlotState]
 
     @cached_property
-    def _slot_by_code(self) -> dict[str, SlotView]:
-        found: dict[str, SlotView] = {}
+    def _slot_by_code(self) -> dict[str, SlotState]:
+        found: dict[str, SlotState] = {}
         for view in sorted(self.views.values(), key=lambda v: v.slot, reverse=True):
             if view.access_code_id is not None and view.owner is not Owner.UNMANAGED:
                 found[view.access_code_id] = view
         return found
 
-    def slot_of(self, access_code_id: str) -> SlotView | None:
+    def slot_of(self, access_code_id: str) -> SlotState | None:
         return self._slot_by_code.get(access_code_id)
 
 

@@ -10,8 +10,8 @@ from gateway.domain.issues import event_issue_lists, with_issue, without
 from gateway.domain.models import POOL, CodeStatus, Device
 from gateway.engine.plan import is_active, is_expired, status_for
 from gateway.engine.snapshot import LockSnapshot
-from gateway.service.forget import forget
-from gateway.service.journal import record
+from gateway.ledger.forget import forget
+from gateway.ledger.journal import record
 from gateway.store import access_codes
 from gateway.store.access_codes import CodeRow
 

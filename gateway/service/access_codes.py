@@ -12,14 +12,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
-from gateway.api.requests import (
-    AccessCodeRef,
-    CodeSettings,
-    CreateAccessCode,
-    CreateMultipleAccessCodes,
-    GetAccessCode,
-    UpdateAccessCode,
-)
 from gateway.clock import Clock
 from gateway.domain.models import (
     PERMANENT_CODE_ERRORS,
@@ -31,10 +23,10 @@ from gateway.domain.models import (
     Device,
     Mutation,
 )
-from gateway.domain.rules import (
-    pin_problems,
-)
-from gateway.errors import ApiError, InvalidInput, invalid
+from gateway.domain.rules import pin_problems, taken_pins
+from gateway.ledger.forget import forget
+from gateway.ledger.journal import record
+from gateway.ledger.pool_health import mark_health
 from gateway.service import lookup
 from gateway.service.code_update import updated_code
 from gateway.service.declaring import (
@@ -46,13 +38,18 @@ from gateway.service.declaring import (
     generate_for,
     initial_status,
     refuse_unsupported,
-    taken_pins,
 )
-from gateway.service.forget import forget
-from gateway.service.journal import record
-from gateway.service.pool_health import mark_health
 from gateway.store import access_codes, action_attempts, devices, slots
 from gateway.store.db import Store
+from gateway.wire.errors import ApiError, InvalidInput, invalid
+from gateway.wire.requests import (
+    AccessCodeRef,
+    CodeSettings,
+    CreateAccessCode,
+    CreateMultipleAccessCodes,
+    GetAccessCode,
+    UpdateAccessCode,
+)
 
 Waker = Callable[[str], None]
 

@@ -9,14 +9,14 @@ from dataclasses import replace
 
 from gateway.clock import Clock
 from gateway.domain.models import PULLED, AccessCode, CodeStatus, Issue
-from gateway.errors import ApiError, invalid
+from gateway.ledger.journal import record
+from gateway.ledger.pool_health import mark_health
 from gateway.service import lookup
 from gateway.service.access_codes import Waker
-from gateway.service.journal import record
-from gateway.service.pool_health import mark_health
 from gateway.store import access_codes, devices
 from gateway.store import pool as pool_store
 from gateway.store.db import Store
+from gateway.wire.errors import ApiError, invalid
 
 
 def available(conn: sqlite3.Connection, codes: Iterable[AccessCode]) -> set[str]:

@@ -6,9 +6,8 @@ import sqlite3
 from dataclasses import replace
 from datetime import datetime
 
-from gateway.api.requests import UpdateAccessCode
 from gateway.domain.models import AccessCode, CodeStatus, Device, Mutation
-from gateway.errors import invalid
+from gateway.domain.timefmt import to_iso
 from gateway.service.declaring import (
     appearance,
     check_window,
@@ -17,7 +16,8 @@ from gateway.service.declaring import (
     initial_status,
 )
 from gateway.store import access_codes
-from gateway.timefmt import to_iso
+from gateway.wire.errors import invalid
+from gateway.wire.requests import UpdateAccessCode
 
 
 def updated_code(

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
 from datetime import datetime
 
-from gateway.api.requests import CodeSettings
 from gateway.domain.codegen import NoCodeAvailable, generate_code
 from gateway.domain.models import CodeStatus, Device, Mutation
-from gateway.domain.rules import HoldsPin, PinUse, conflicting_code, pin_problems, window_problems
-from gateway.errors import ApiError, InvalidInput, invalid
-from gateway.timefmt import to_iso
+from gateway.domain.rules import PinUse, conflicting_code, pin_problems, window_problems
+from gateway.domain.timefmt import to_iso
+from gateway.wire.errors import ApiError, InvalidInput, invalid
+from gateway.wire.requests import CodeSettings
 
 
 def refuse_unsupported(p: CodeSettings) -> None:
@@ -33,12 +32,6 @@ def check_window(starts_at: datetime | None, ends_at: datetime | None, now: date
     problems = window_problems(starts_at, ends_at, now)
     if problems:
         raise InvalidInput({field: [message] for field, message in problems.items()})
-
-
-def taken_pins(uses: Sequence[HoldsPin]) -> set[str]:
-    """PINs a new code on this lock must not use: its codes, pool codes included (unless
-    leaving)."""
-    return {c.code for c in uses if c.code is not None and not c.deleting}
 
 
 def initial_status(starts_at: datetime | None, now: datetime) -> CodeStatus:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from gateway.api.requests import GetDevice, ListDevices, LockAction, UpdateDevice
-from gateway.api.views import device_type
 from gateway.clock import Clock
 from gateway.domain.models import ActionAttempt, ActionType, Device
-from gateway.errors import InvalidInput, NotFound, invalid
-from gateway.service import lookup, pool_health
+from gateway.ledger import pool_health
+from gateway.service import lookup
 from gateway.service.access_codes import Waker
 from gateway.store import action_attempts, devices, pool
 from gateway.store.db import Store
+from gateway.wire.errors import InvalidInput, NotFound, invalid
+from gateway.wire.requests import GetDevice, ListDevices, LockAction, UpdateDevice
+from gateway.wire.views import device_type
 
 CLOUD_ONLY_FILTERS = (
     "connect_webview_id",

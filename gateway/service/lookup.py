@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 
 from gateway.domain.models import AccessCode, Device
-from gateway.errors import InvalidInput, NotFound
 from gateway.store import access_codes, devices
+from gateway.wire.errors import InvalidInput, NotFound
 
 
 def device(conn: sqlite3.Connection, device_id: str) -> Device:

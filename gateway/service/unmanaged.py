@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from gateway.api.requests import (
+from gateway.clock import Clock
+from gateway.domain.models import AccessCode, ActionAttempt, ActionType, CodeStatus
+from gateway.domain.slots import Owner
+from gateway.ledger.journal import record
+from gateway.service import lookup
+from gateway.service.access_codes import Waker
+from gateway.store import access_codes, action_attempts, slots
+from gateway.store.db import Store
+from gateway.wire.errors import invalid
+from gateway.wire.requests import (
     ConvertUnmanagedAccessCode,
     GetAccessCode,
     UpdateUnmanagedAccessCode,
 )
-from gateway.clock import Clock
-from gateway.domain.models import AccessCode, ActionAttempt, ActionType, CodeStatus
-from gateway.errors import invalid
-from gateway.service import lookup
-from gateway.service.access_codes import Waker
-from gateway.service.journal import record
-from gateway.store import access_codes, action_attempts, slots
-from gateway.store.db import Store
-from gateway.store.slots import Owner
 
 
 class UnmanagedCodes:

@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 
 from gateway.domain.models import AccessCode, CodeStatus
 from gateway.domain.rules import PinUse
+from gateway.domain.timefmt import parse_iso
 from gateway.store.rows import (
     iso,
     issues_from_json,
@@ -16,7 +17,6 @@ from gateway.store.rows import (
     moment,
     mutations_from_json,
 )
-from gateway.timefmt import parse_iso
 
 COLUMNS = (
     "access_code_id, device_id, name, code, created_at, status, starts_at, ends_at, "

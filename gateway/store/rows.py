@@ -8,7 +8,7 @@ from typing import Any
 
 from drivers.base import Capabilities
 from gateway.domain.models import Issue, Mutation
-from gateway.timefmt import parse_iso, to_iso
+from gateway.domain.timefmt import parse_iso, to_iso
 
 
 def iso(moment: datetime | None) -> str | None:

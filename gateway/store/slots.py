@@ -4,37 +4,17 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime
-from enum import StrEnum
-from typing import NamedTuple
 
 from drivers.base import Schedule
+from gateway.domain.slots import Owner, SlotState
 from gateway.store.rows import iso, moment
-
-
-class Owner(StrEnum):
-    MANAGED = "managed"
-    POOL = "pool"
-    UNMANAGED = "unmanaged"
-
-
-class SlotRow(NamedTuple):
-    slot: int
-    owner: Owner
-    access_code_id: str | None
-    code: str | None
-    masked: bool
-    name: str | None
-    pending: str | None  # "write" | "clear" while an operation is unconfirmed
-    suspended: bool  # the slot's failure breaker is open
-    window: Schedule | None = None  # the window the lock keeps with the code, if any
-
 
 _OWNERS = {owner.value: owner for owner in Owner}
 
 
 def for_device(
     conn: sqlite3.Connection, device_id: str, only: set[int] | None = None
-) -> dict[int, SlotRow]:
+) -> dict[int, SlotState]:
     """Every slot the gateway knows of on one lock (read on every reconcile pass: kept cheap)."""
     where, params = "device_id = ?", [device_id]
     if only is not None:
@@ -49,7 +29,7 @@ def for_device(
         params,
     ).fetchall()
     return {
-        r[0]: SlotRow(r[0], _OWNERS[r[1]], r[2], r[3], bool(r[4]), r[5], r[6], bool(r[7]),
+        r[0]: SlotState(r[0], _OWNERS[r[1]], r[2], r[3], bool(r[4]), r[5], r[6], bool(r[7]),
                       _window(r[8], r[9]))
         for r in rows
     }  # fmt: skip

@@ -14,7 +14,7 @@ import pytest
 from seam import SeamWebhook
 from svix.webhooks import Webhook
 
-from gateway.webhooks_signing import new_secret
+from gateway.webhooks.signing import new_secret
 from tests.support.api import client_for, code_status
 from tests.support.daemon import Daemon
 from tests.support.receiver import Receiver

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from drivers.virtual import VirtualLock, make_lock
 from gateway.domain.models import CodeStatus
-from gateway.restore import restore
+from gateway.service.restore import restore
 from gateway.store import access_codes
 from gateway.store.db import DB_FILE
 from tests.support.harness import Harness

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from drivers.base import LockEvent, LockEventKind
-from gateway.api.requests import ConvertUnmanagedAccessCode
 from gateway.domain.models import CodeStatus
 from gateway.store import access_codes, events
+from gateway.wire.requests import ConvertUnmanagedAccessCode
 from tests.support.harness import START, Harness
 
 

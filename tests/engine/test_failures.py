@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from gateway.api.requests import CreateMultipleAccessCodes
 from gateway.domain.models import CodeStatus
 from gateway.store import slots
+from gateway.wire.requests import CreateMultipleAccessCodes
 from tests.support.harness import Harness
 
 

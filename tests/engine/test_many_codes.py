@@ -15,11 +15,11 @@ from datetime import timedelta
 
 from drivers.base import CodeRules
 from drivers.codes import code_violations
-from gateway.api.requests import CreateMultipleAccessCodes
 from gateway.domain.codegen import is_weak
 from gateway.domain.models import AccessCode
 from gateway.service.declaring import creation_mutation, initial_status
 from gateway.store import access_codes
+from gateway.wire.requests import CreateMultipleAccessCodes
 from tests.support.harness import START, Harness
 
 DAY = timedelta(days=1)

@@ -8,11 +8,11 @@ from datetime import timedelta
 
 import pytest
 
-from gateway.api.requests import UpdateDevice
 from gateway.domain.models import CodeStatus
-from gateway.errors import ApiError
 from gateway.store import access_codes
 from gateway.store import pool as pool_store
+from gateway.wire.errors import ApiError
+from gateway.wire.requests import UpdateDevice
 from tests.support.harness import START, Harness
 
 H = timedelta(hours=1)

@@ -27,8 +27,8 @@ from drivers.base import LockEvent, LockEventKind
 from drivers.virtual.profiles import PROFILES
 from gateway.clock import ManualClock
 from gateway.domain.models import PERMANENT_CODE_ERRORS, CodeStatus
-from gateway.errors import ApiError
 from gateway.store import access_codes, slots
+from gateway.wire.errors import ApiError
 from tests.support.crashing import CrashingLock, SimulatedCrash
 from tests.support.harness import START, Harness
 

@@ -13,7 +13,7 @@ import pytest
 from zeroconf import IPVersion, ServiceStateChange, Zeroconf
 from zeroconf.asyncio import AsyncServiceBrowser, AsyncServiceInfo, AsyncZeroconf
 
-from gateway import mdns
+from gateway.host import mdns
 from tests.support.daemon import Daemon
 
 

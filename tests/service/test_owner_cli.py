@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 
 from gateway.config import Config
-from gateway.doctor import run_checks
+from gateway.service.doctor import run_checks
 from gateway.store import devices
 from gateway.store.db import Store
 from tests.support.api import code_status

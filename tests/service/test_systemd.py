@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from gateway import sd_notify
+from gateway.host import sd_notify
 from tests.support.daemon import Daemon, free_port
 from tests.support.virtual_server import VirtualLockServer
 from tests.support.wait import eventually
@@ -79,7 +79,7 @@ def test_under_the_shipped_units_filter_the_kernel_still_answers(tmp_path: Path)
     code = (
         "from tests.support.seccomp import refuse, adjtimex_errno\n"
         f"refuse({refused.removeprefix('~').split()!r})\n"
-        "from gateway.clock_sync import adjtimex_state\n"
+        "from gateway.clock.sync import adjtimex_state\n"
         "print(adjtimex_errno(), adjtimex_state() is not None)"
     )
     env = {**os.environ, "LOCKGW_TIMESYNC_FILE": str(tmp_path / "none" / "synchronized")}

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from drivers.virtual import Faults, VirtualLock, make_lock
-from gateway.api.requests import AccessCodeRef, CreateAccessCode, UpdateAccessCode
 from gateway.clock import ManualClock
 from gateway.domain.models import AccessCode, Device, Event
 from gateway.engine.locks import Locks
@@ -15,6 +14,7 @@ from gateway.engine.reconciler import PassResult, Reconciler
 from gateway.service.bundle import Services
 from gateway.store import access_codes, devices, events
 from gateway.store.db import Store
+from gateway.wire.requests import AccessCodeRef, CreateAccessCode, UpdateAccessCode
 
 START = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
 

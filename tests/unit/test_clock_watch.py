@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from gateway.clock.trusted import HOLD, ClockSample, TrustedClock
 from gateway.engine.clock_watch import moved, watch_clock
 from gateway.store.db import Store
-from gateway.trusted_clock import HOLD, ClockSample, TrustedClock
 
 T0 = datetime(2026, 7, 1, 12, tzinfo=UTC)
 

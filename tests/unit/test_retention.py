@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from gateway.clock import ManualClock
-from gateway.retention import BATCH, prune_once
-from gateway.service.journal import record
+from gateway.ledger.journal import record
+from gateway.service.retention import BATCH, prune_once
 from gateway.store import events
 from gateway.store.db import Store
 

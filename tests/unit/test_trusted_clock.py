@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from gateway.clock.trusted import HOLD, TrustedClock, Verdict, read, start
 from gateway.store.db import Store
-from gateway.trusted_clock import HOLD, TrustedClock, Verdict, read, start
 
 T0 = datetime(2026, 7, 1, 12, tzinfo=UTC)
 HOUR = 3600.0

@@ -29,9 +29,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from gateway.clock_sync import kernel_clock_synchronised
+from gateway.clock.sync import kernel_clock_synchronised
+from gateway.domain.timefmt import parse_iso, to_iso
 from gateway.store.db import Store
-from gateway.timefmt import parse_iso, to_iso
 
 log = logging.getLogger(__name__)
 

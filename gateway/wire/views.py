@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from gateway.domain.models import AccessCode, ActionAttempt, Device, Event, Issue, Mutation
-from gateway.timefmt import to_iso
+from gateway.domain.timefmt import to_iso
 
 # Devices reached through the same kind of driver share one "connected account".
 _ACCOUNT_NAMESPACE = uuid.UUID("6f1c2f3e-8f4a-4c1e-9d7b-1b0c3a5e7d90")

@@ -8,8 +8,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from gateway.errors import invalid
-from gateway.timefmt import parse_iso
+from gateway.domain.timefmt import parse_iso
+from gateway.wire.errors import invalid
 
 NAME_MAX_LENGTH = 255
 

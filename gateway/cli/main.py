@@ -10,16 +10,16 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from gateway.ble_cli import add_ble_commands
+from gateway.cli.ble import add_ble_commands
+from gateway.cli.owner import add_owner_commands, run_owner_command
 from gateway.clock import SystemClock
 from gateway.config import Config, ConfigError, load
-from gateway.data_dir_lock import DataDirInUse
-from gateway.listener import CannotListen
-from gateway.owner_cli import add_owner_commands, run_owner_command
+from gateway.domain.timefmt import to_iso
+from gateway.host.data_dir_lock import DataDirInUse
+from gateway.host.listener import CannotListen
 from gateway.store import api_keys
 from gateway.store.db import Store
 from gateway.store.soundness import DatabaseUnusable
-from gateway.timefmt import to_iso
 
 OWNER_COMMANDS = frozenset({"init", "devices", "codes", "pool", "doctor", "backup", "restore"})
 
@@ -131,11 +131,11 @@ def _run(args: argparse.Namespace, config: Config) -> int:
     if args.command in OWNER_COMMANDS:
         return run_owner_command(args, config)
     if args.command == "ble":
-        from gateway.ble_cli import run_ble
+        from gateway.cli.ble import run_ble
 
         return run_ble(args, config)
     if args.command == "webhooks":
-        from gateway.webhooks_cli import run_webhooks
+        from gateway.cli.webhooks import run_webhooks
 
         return run_webhooks(args, config)
     from gateway.daemon import serve

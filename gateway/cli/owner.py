@@ -14,18 +14,18 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from gateway.api import views
-from gateway.api.requests import AccessCodeRef, CreateAccessCode
 from gateway.clock import SystemClock
 from gateway.config import Config
-from gateway.data_dir_lock import DataDirInUse
-from gateway.doctor import run_checks
-from gateway.errors import ApiError
-from gateway.restore import RestoreRefused, restore
+from gateway.host.data_dir_lock import DataDirInUse
 from gateway.service.bundle import Services
+from gateway.service.doctor import run_checks
+from gateway.service.restore import RestoreRefused, restore
 from gateway.store import access_codes, api_keys, devices
 from gateway.store import pool as pool_store
 from gateway.store.db import DB_FILE, Store
+from gateway.wire import views
+from gateway.wire.errors import ApiError
+from gateway.wire.requests import AccessCodeRef, CreateAccessCode
 
 EXAMPLE_CONFIG = Path(__file__).resolve().parents[1] / "systemd" / "config.example.toml"
 

@@ -16,8 +16,8 @@ from drivers.base import DriverError, PermanentDriverError
 from drivers.nuki.client import session
 from drivers.nuki.files import LockFiles, paired_locks
 from drivers.nuki.pairing import Pairing, PairingRefused
-from drivers.nuki.radio import Radio, radio_from
 from gateway.config import Config
+from gateway.host.ble_radio import configured_radio
 
 HUB_NAME = "lockgw hub"
 MAX_SECURITY_PIN = 0xFFFF
@@ -38,11 +38,6 @@ def add_ble_commands(commands: argparse._SubParsersAction[argparse.ArgumentParse
     for parser in (scan, pair, forget, sub.choices["list"]):
         parser.add_argument("--data-dir", type=Path)
         parser.add_argument("--config", type=Path)
-
-
-async def configured_radio(config: Config) -> Radio:
-    settings = config.extra.get("nuki", {})
-    return await radio_from(settings.get("radio"), str(settings.get("radio_argument", "")))
 
 
 def run_ble(args: argparse.Namespace, config: Config) -> int:

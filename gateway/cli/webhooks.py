@@ -9,7 +9,7 @@ from gateway.clock import SystemClock
 from gateway.config import Config, ConfigError, check_webhook_url
 from gateway.store import webhooks
 from gateway.store.db import Store
-from gateway.webhooks_signing import new_secret
+from gateway.webhooks.signing import new_secret
 
 
 def run_webhooks(args: argparse.Namespace, config: Config) -> int:

@@ -14,7 +14,7 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from gateway.data_dir_lock import RESTORE, DataDirLock
+from gateway.host.data_dir_lock import RESTORE, DataDirLock
 from gateway.store import unverified
 from gateway.store.db import DB_FILE
 from gateway.store.soundness import problem_with

@@ -19,11 +19,11 @@ from datetime import timedelta
 
 import aiohttp
 
-from gateway.api import views
 from gateway.clock import Clock
 from gateway.store import devices, events, webhooks
 from gateway.store.db import Store
-from gateway.webhooks_signing import headers
+from gateway.webhooks.signing import headers
+from gateway.wire import views
 
 log = logging.getLogger(__name__)
 

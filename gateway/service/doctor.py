@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from gateway.clock.trusted import kernel_clock_synchronised
 from gateway.config import Config
 from gateway.domain.issues import STALL_WARNING
 from gateway.domain.models import Device
 from gateway.store import devices
 from gateway.store.db import Store
-from gateway.trusted_clock import kernel_clock_synchronised
 
 MIN_FREE_BYTES = 200 * 1024 * 1024
 BLUETOOTH = Path("/sys/class/bluetooth")
@@ -46,7 +46,7 @@ def _bluetooth(sysfs: Path) -> Check:
 
 
 def _clock() -> Check:
-    from gateway.clock_sync import adjtimex_state  # the kernel's word, else timesyncd's
+    from gateway.clock.sync import adjtimex_state  # the kernel's word, else timesyncd's
 
     synced = kernel_clock_synchronised()
     if synced is None:

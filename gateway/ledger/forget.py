@@ -6,7 +6,7 @@ import sqlite3
 from datetime import datetime
 
 from gateway.domain.models import AccessCode, ActionType
-from gateway.service.journal import record
+from gateway.ledger.journal import record
 from gateway.store import access_codes, action_attempts
 
 

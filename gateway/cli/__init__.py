@@ -1,0 +1,1 @@
+"""The `lockgw` command line: daemon, owner, keys, webhooks and BLE commands."""

@@ -1,0 +1,1 @@
+"""Webhooks: signing and the durable outbox's delivery."""
