@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 import time
 from collections.abc import Awaitable, Callable
 
@@ -12,12 +11,10 @@ from aiohttp import web
 
 from gateway.api import access_code_routes as codes
 from gateway.api import device_routes as dev
-from gateway.api.health import component_health
 from gateway.api.respond import SERVICES
 from gateway.service.bundle import Services
+from gateway.service.faults import store_fault
 from gateway.service.metrics import Metrics
-from gateway.store import api_keys
-from gateway.store.faults import MESSAGES, FaultKind, classify
 from gateway.wire.errors import ApiError
 
 log = logging.getLogger(__name__)
@@ -27,8 +24,8 @@ MAX_BODY_BYTES = 256 * 1024
 # Another process holding the database's write lock: the request is retried (the event loop
 # keeps serving meanwhile) for this long before it answers 503.
 BUSY_RETRY_FOR = 10.0
-STORE_FAULT_STATUS = {FaultKind.BUSY: 503, FaultKind.FULL: 507, FaultKind.IO: 503,
-                      FaultKind.DAMAGED: 503}  # fmt: skip
+# 507 Insufficient Storage for a full disk; every other store fault is a 503.
+FULL_DISK = "hub_store_full"
 
 GET_POST = ("GET", "POST")
 ROUTES: list[tuple[str, tuple[str, ...], Handler]] = [
@@ -80,14 +77,12 @@ async def seam_errors(request: web.Request, handler: Handler) -> web.StreamRespo
         return _error(404, "endpoint_not_found", f"No endpoint {request.path}")
     except web.HTTPException as exc:
         return _error(exc.status, "http_error", exc.reason)
-    except sqlite3.Error as exc:
-        kind = classify(exc)
-        if kind is None:
-            log.exception("unhandled store error on %s", request.path)
-            return _error(500, "internal_error", "Internal error; see the hub's log")
-        log.warning("store %s on %s: %s", kind.value, request.path, exc)
-        return _error(STORE_FAULT_STATUS[kind], f"hub_store_{kind.value}", MESSAGES[kind])
-    except Exception:
+    except Exception as exc:
+        fault = store_fault(exc)
+        if fault is not None:
+            log.warning("store %s on %s: %s", fault.kind.value, request.path, exc)
+            status = 507 if fault.error_type == FULL_DISK else 503
+            return _error(status, fault.error_type, fault.message)
         log.exception("unhandled error on %s", request.path)
         return _error(500, "internal_error", "Internal error; see the hub's log")
 
@@ -102,8 +97,9 @@ async def store_busy_retry(request: web.Request, handler: Handler) -> web.Stream
     while True:
         try:
             return await handler(request)
-        except sqlite3.Error as exc:
-            if classify(exc) is not FaultKind.BUSY or loop.time() + delay > deadline:
+        except Exception as exc:
+            fault = store_fault(exc)
+            if fault is None or not fault.retry or loop.time() + delay > deadline:
                 raise
         await asyncio.sleep(delay)
         delay = min(1.0, delay * 2)
@@ -117,7 +113,7 @@ async def bearer_auth(request: web.Request, handler: Handler) -> web.StreamRespo
     scheme, _, key = header.partition(" ")
     if scheme.lower() != "bearer" or not key:
         return _error(401, "unauthorized", "Missing API key (Authorization: Bearer seam_...)")
-    if not api_keys.verify(request.app[SERVICES].store.conn, key.strip()):
+    if not request.app[SERVICES].key_is_valid(key.strip()):
         return _error(401, "unauthorized", "Unknown or revoked API key")
     return await handler(request)
 
@@ -138,7 +134,7 @@ async def timing(request: web.Request, handler: Handler) -> web.StreamResponse:
 
 async def health(request: web.Request) -> web.Response:
     """Component status for monitoring: no auth, and nothing secret in it."""
-    return web.json_response(component_health(request.app[SERVICES]))
+    return web.json_response(request.app[SERVICES].health())
 
 
 async def metrics(request: web.Request) -> web.Response:
@@ -146,13 +142,13 @@ async def metrics(request: web.Request) -> web.Response:
     return web.Response(body=body, content_type="text/plain", charset="utf-8")
 
 
-def build_app(services: Services, metrics_: Metrics | None = None) -> web.Application:
+def build_app(services: Services, metrics_: Metrics) -> web.Application:
     app = web.Application(
         middlewares=[timing, seam_errors, store_busy_retry, bearer_auth],
         client_max_size=MAX_BODY_BYTES,
     )
     app[SERVICES] = services
-    app[METRICS] = metrics_ or Metrics(services.store)
+    app[METRICS] = metrics_
     for path, methods, handler in ROUTES:
         for method in methods:
             app.router.add_route(method, path, handler)

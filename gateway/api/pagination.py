@@ -1,33 +1,12 @@
-"""Opaque page cursors and the cloud's `pagination` object."""
+"""The cloud's `pagination` object, with the next page's URL."""
 
 from __future__ import annotations
 
-import base64
-import json
 from typing import Any
 
 from aiohttp import web
 
-from gateway.wire.errors import invalid
-
-DEFAULT_LIMIT = 500
-
-
-def decode_cursor(cursor: str | None) -> int:
-    if cursor is None:
-        return 0
-    try:
-        data = json.loads(base64.urlsafe_b64decode(cursor.encode() + b"==="))
-        seq = data["after"]
-        if not isinstance(seq, int) or seq < 0:
-            raise ValueError
-        return seq
-    except (ValueError, KeyError, TypeError, json.JSONDecodeError):
-        raise invalid("page_cursor", "is not a cursor this gateway issued") from None
-
-
-def encode_cursor(seq: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"after": seq}).encode()).decode().rstrip("=")
+from gateway.wire.pagination import encode_cursor
 
 
 def pagination(request: web.Request, next_seq: int | None) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from gateway.wire import views
 from gateway.wire.errors import ApiError
 from gateway.wire.requests import AccessCodeRef, CreateAccessCode
 
-EXAMPLE_CONFIG = Path(__file__).resolve().parents[1] / "systemd" / "config.example.toml"
+EXAMPLE_CONFIG = Path(__file__).resolve().parents[2] / "systemd" / "config.example.toml"
 
 
 def add_owner_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -116,6 +116,15 @@ class Device:
     def name(self) -> str:
         return self.nickname or self.display_name
 
+    @property
+    def has_pool(self) -> bool:
+        """Whether this lock keeps a backup code pool (turned on, and managed by the hub)."""
+        return self.backup_access_code_pool_enabled and self.is_managed
+
+    @property
+    def pool_size_in_use(self) -> int:
+        return self.pool_size if self.has_pool else 0
+
 
 class ActionType(StrEnum):
     CREATE_ACCESS_CODE = "CREATE_ACCESS_CODE"

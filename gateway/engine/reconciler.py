@@ -28,13 +28,13 @@ from drivers.base import (
 )
 from gateway.clock import Clock
 from gateway.domain.models import Device
-from gateway.engine import lock_events, outcomes, pool, statuses
+from gateway.engine import lock_events, outcomes, statuses
 from gateway.engine.lock_actions import run_lock_actions
 from gateway.engine.observe import observe
 from gateway.engine.plan import next_boundary, plan
 from gateway.engine.slot_ops import execute
 from gateway.engine.snapshot import LockSnapshot, load, refresh
-from gateway.ledger import pool_health
+from gateway.ledger import pool
 from gateway.store import access_codes, devices, slot_health, slots, unverified
 from gateway.store.db import Store
 from gateway.store.faults import classify
@@ -293,11 +293,11 @@ class Reconciler:
             slot_health.close_expired_breakers(conn, self.device_id, now)
             device = self._device()
             pool.refill(conn, device, now)
-            pool_health.mark_health(conn, device, now)  # visible while a long refill runs
+            pool.mark_health(conn, device, now)  # visible while a long refill runs
             snapshot = load(conn, self.device_id, now)
         await asyncio.sleep(0)
         caps = self.driver.info.capabilities
-        pool_size = pool_health.pool_size_in_use(device)
+        pool_size = device.pool_size_in_use
         ops = plan(snapshot.wants, snapshot.views, caps.slots, pool_size, now)
         count = 0
         for op in ops:
@@ -352,7 +352,7 @@ class Reconciler:
         with self.store.transaction() as conn:
             snapshot = self._after_ops or load(conn, self.device_id, now)
             statuses.sweep(conn, self._device(), snapshot, now, delayed=delayed)
-            pool_health.mark_health(conn, self._device(), now)
+            pool.mark_health(conn, self._device(), now)
         return snapshot
 
     def _next_boundary(self, snapshot: LockSnapshot) -> datetime | None:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from gateway.clock import Clock
@@ -26,7 +25,8 @@ from gateway.domain.models import (
 from gateway.domain.rules import pin_problems, taken_pins
 from gateway.ledger.forget import forget
 from gateway.ledger.journal import record
-from gateway.ledger.pool_health import mark_health
+from gateway.ledger.pool import activate_pool, follow_original, retire_backup
+from gateway.ledger.pool import available as backup_available
 from gateway.service import lookup
 from gateway.service.code_update import updated_code
 from gateway.service.declaring import (
@@ -39,16 +39,28 @@ from gateway.service.declaring import (
     initial_status,
     refuse_unsupported,
 )
-from gateway.store import access_codes, action_attempts, devices, slots
+from gateway.store import access_codes, action_attempts, slots
 from gateway.store.db import Store
 from gateway.wire.errors import ApiError, InvalidInput, invalid
+from gateway.wire.pagination import DEFAULT_LIMIT, decode_cursor
 from gateway.wire.requests import (
     AccessCodeRef,
     CodeSettings,
     CreateAccessCode,
     CreateMultipleAccessCodes,
+    GenerateCode,
     GetAccessCode,
+    ListAccessCodes,
     UpdateAccessCode,
+)
+
+# Filters of the cloud's that have no meaning on a hub: refused, not silently ignored.
+CLOUD_ONLY_FILTERS = (
+    "access_grant_id",
+    "access_grant_key",
+    "access_method_id",
+    "customer_key",
+    "user_identifier_key",
 )
 
 Waker = Callable[[str], None]
@@ -202,6 +214,35 @@ class AccessCodes:
             device_id=p.device_id, pin=p.code,
         )  # fmt: skip
 
+    def list(self, p: ListAccessCodes) -> tuple[list[AccessCode], int | None]:
+        """One page of managed codes, and the next page's cursor position (None: last page)."""
+        p.refuse_set(CLOUD_ONLY_FILTERS)
+        if p.device_id is not None:
+            lookup.device(self.store.conn, p.device_id)
+        return access_codes.page(
+            self.store.conn,
+            managed=True,
+            device_ids=None if p.device_id is None else [p.device_id],
+            access_code_ids=p.access_code_ids,
+            search=p.search,
+            after_seq=decode_cursor(p.page_cursor),
+            limit=p.limit or DEFAULT_LIMIT,
+        )
+
+    def backups_available(self, codes: Iterable[AccessCode]) -> set[str]:
+        """Ids of the codes whose backup can be pulled now (or already was)."""
+        return backup_available(self.store.conn, codes)
+
+    def generate(self, p: GenerateCode) -> AccessCode:
+        """A PIN the lock would accept, shaped as an access code; nothing is stored or sent."""
+        conn = self.store.conn
+        device = lookup.device(conn, p.device_id)
+        pin = generate_for(device, taken_pins(access_codes.pin_uses(conn, device.device_id)), None)
+        return AccessCode(
+            access_code_id=str(uuid.uuid4()), device_id=device.device_id, name=None, code=pin,
+            created_at=self.clock.now(), status=CodeStatus.UNSET,
+        )  # fmt: skip
+
     # -- update ------------------------------------------------------------------------------
 
     def update(self, p: UpdateAccessCode) -> ActionAttempt:
@@ -273,30 +314,3 @@ class AccessCodes:
                     access_codes.save(conn, code)
         self.wake(code.device_id)
         return attempt
-
-
-def activate_pool(conn: sqlite3.Connection, device_id: str, now: datetime) -> None:
-    """The first code that asks for the pool turns it on for its lock, for good."""
-    device = lookup.device(conn, device_id)
-    if not device.backup_access_code_pool_enabled:
-        devices.save(conn, replace(device, backup_access_code_pool_enabled=True))
-        mark_health(conn, lookup.device(conn, device_id), now)
-
-
-def follow_original(conn: sqlite3.Connection, original: AccessCode) -> None:
-    """A pulled backup ends when the stay it was handed out for ends."""
-    if original.pulled_backup_access_code_id is None:
-        return
-    backup = access_codes.get(conn, original.pulled_backup_access_code_id)
-    if backup is not None and not backup.deleting:
-        access_codes.save(conn, replace(backup, ends_at=original.ends_at))
-
-
-def retire_backup(conn: sqlite3.Connection, access_code_id: str, now: datetime) -> None:
-    backup = access_codes.get(conn, access_code_id)
-    if backup is None or backup.deleting:
-        return
-    if slots.holds_code(conn, access_code_id):
-        access_codes.save(conn, replace(backup, deleting=True, status=CodeStatus.REMOVING))
-    else:
-        forget(conn, backup, now)

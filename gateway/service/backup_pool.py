@@ -3,37 +3,18 @@ when the lock is offline (the code has been on the lock since it entered the poo
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterable
 from dataclasses import replace
 
 from gateway.clock import Clock
 from gateway.domain.models import PULLED, AccessCode, CodeStatus, Issue
 from gateway.ledger.journal import record
-from gateway.ledger.pool_health import mark_health
+from gateway.ledger.pool import mark_health
 from gateway.service import lookup
 from gateway.service.access_codes import Waker
-from gateway.store import access_codes, devices
+from gateway.store import access_codes
 from gateway.store import pool as pool_store
 from gateway.store.db import Store
 from gateway.wire.errors import ApiError, invalid
-
-
-def available(conn: sqlite3.Connection, codes: Iterable[AccessCode]) -> set[str]:
-    """Ids of the codes for which a backup can be pulled now (or already was)."""
-    codes = list(codes)
-    device_ids = {c.device_id for c in codes if c.type == "time_bound"}
-    enabled = {d.device_id for d in devices.all_devices(conn, list(device_ids))
-               if d.backup_access_code_pool_enabled}  # fmt: skip
-    ready = pool_store.devices_with_ready_codes(conn, enabled)
-    return {
-        c.access_code_id
-        for c in codes
-        if c.type == "time_bound"
-        and not c.is_backup
-        and c.device_id in enabled
-        and (c.device_id in ready or c.pulled_backup_access_code_id is not None)
-    }
 
 
 class BackupPool:
@@ -61,7 +42,7 @@ class BackupPool:
             if original.deleting:
                 raise ApiError("access_code_being_deleted", "This access code is being deleted")
             device = lookup.device(conn, original.device_id)
-            if not device.backup_access_code_pool_enabled:
+            if not device.has_pool:
                 raise ApiError(
                     "backup_access_code_pool_not_enabled",
                     "This device has no backup code pool; create a code with "

@@ -6,10 +6,11 @@ from dataclasses import replace
 
 from gateway.clock import Clock
 from gateway.domain.models import ActionAttempt, ActionType, Device
-from gateway.ledger import pool_health
+from gateway.ledger.pool import mark_health
 from gateway.service import lookup
 from gateway.service.access_codes import Waker
-from gateway.store import action_attempts, devices, pool
+from gateway.store import action_attempts, devices
+from gateway.store import pool as pool_store
 from gateway.store.db import Store
 from gateway.wire.errors import InvalidInput, NotFound, invalid
 from gateway.wire.requests import GetDevice, ListDevices, LockAction, UpdateDevice
@@ -87,11 +88,11 @@ class Devices:
                 # Unmanaging a lock takes its backup codes off it; codes declared on it stay
                 # declared (delete them to remove them).
                 updated = replace(updated, is_managed=False, backup_access_code_pool_enabled=False)
-                pool.retire_unpulled(conn, device.device_id)
+                pool_store.retire_unpulled(conn, device.device_id)
             elif p.is_managed is True:
                 updated = replace(updated, is_managed=True)
             devices.save(conn, updated)
-            pool_health.mark_health(conn, lookup.device(conn, p.device_id), now)
+            mark_health(conn, lookup.device(conn, p.device_id), now)
         self.wake(p.device_id)
 
     def lock_action(self, p: LockAction, *, lock: bool) -> ActionAttempt:

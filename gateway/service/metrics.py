@@ -48,7 +48,7 @@ class StoreCollector(Collector):
             queue.add_metric([device.name], pending.get(device.device_id, 0))
             online.add_metric([device.name], 1 if device.online else 0)
             stalled_gauge.add_metric([device.name], 1 if device.device_id in stalled else 0)
-            if device.backup_access_code_pool_enabled:
+            if device.has_pool:
                 pool.add_metric([device.name], pool_store.ready(conn, device.device_id))
         backlog = GaugeMetricFamily(
             "lockgw_webhook_backlog", "Webhook deliveries not yet made", labels=["url"]

@@ -11,9 +11,11 @@ from gateway.service.access_codes import Waker
 from gateway.store import access_codes, action_attempts, slots
 from gateway.store.db import Store
 from gateway.wire.errors import invalid
+from gateway.wire.pagination import DEFAULT_LIMIT, decode_cursor
 from gateway.wire.requests import (
     ConvertUnmanagedAccessCode,
     GetAccessCode,
+    ListUnmanagedAccessCodes,
     UpdateUnmanagedAccessCode,
 )
 
@@ -29,6 +31,19 @@ class UnmanagedCodes:
             self.store.conn, managed=False, access_code_id=p.access_code_id,
             device_id=p.device_id, pin=p.code,
         )  # fmt: skip
+
+    def list(self, p: ListUnmanagedAccessCodes) -> tuple[list[AccessCode], int | None]:
+        """One page of a lock's unmanaged codes, and the next page's cursor position."""
+        p.refuse_set(["user_identifier_key"])
+        lookup.device(self.store.conn, p.device_id)
+        return access_codes.page(
+            self.store.conn,
+            managed=False,
+            device_ids=[p.device_id],
+            search=p.search,
+            after_seq=decode_cursor(p.page_cursor),
+            limit=p.limit or DEFAULT_LIMIT,
+        )
 
     def convert_to_managed(self, p: ConvertUnmanagedAccessCode) -> None:
         """Adopt a code found on the lock: it stays in its slot, now declared and kept by us."""

@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from gateway.clock import Clock
 from gateway.clock.trusted import TrustedClock
-from gateway.service.bundle import Services
 from gateway.store import devices, webhooks
+from gateway.store.db import Store
 from gateway.store.faults import MESSAGES
 
 
-def component_health(services: Services) -> dict[str, Any]:
-    conn = services.store.conn
-    stalled = len(services.stalled())
+def component_health(
+    store: Store, clock: Clock, stalled_locks: Callable[[], frozenset[str]]
+) -> dict[str, Any]:
+    conn = store.conn
+    stalled = len(stalled_locks())
     try:
         conn.execute("SELECT 1").fetchone()
     except Exception:
         return {"ok": False, "status": "down", "components": {"store": "error"}}
     # Reads work, but the latest write may have failed (full disk, busy, I/O).
-    fault = services.store.faults.current()
-    store = "ok" if fault is None else fault.kind.value
+    fault = store.faults.current()
+    store_state = "ok" if fault is None else fault.kind.value
     all_devices = devices.all_devices(conn)
     online = sum(1 for d in all_devices if d.online)
-    clock = services.clock
     trusted = clock.trusted() if isinstance(clock, TrustedClock) else True
     backlogs = webhooks.status(conn)
     backlog = sum(item.pending for item in backlogs)
@@ -32,7 +35,7 @@ def component_health(services: Services) -> dict[str, Any]:
         "ok": True,
         "status": "degraded" if degraded else "up",
         "components": {
-            "store": store,
+            "store": store_state,
             **({} if fault is None else {"store_problem": MESSAGES[fault.kind]}),
             "locks": {
                 "online": online,
