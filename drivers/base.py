@@ -68,7 +68,7 @@ class Capabilities:
 
 
 @dataclass(frozen=True)
-class Schedule:
+class Window:
     """A window kept on the lock itself, where the lock can hold one."""
 
     starts_at: datetime
@@ -88,7 +88,7 @@ class SlotReading:
     code: str | None = None
     name: str | None = None
     masked: bool = False
-    schedule: Schedule | None = None
+    window: Window | None = None
 
 
 class LockEventKind(StrEnum):
@@ -179,7 +179,7 @@ class LockDriver(abc.ABC):
 
     @abc.abstractmethod
     async def write_slot(
-        self, slot: int, code: str, name: str | None, schedule: Schedule | None = None
+        self, slot: int, code: str, name: str | None, window: Window | None = None
     ) -> None:
         """Program `code` into `slot`; returns once the lock has acknowledged it."""
 

@@ -20,7 +20,7 @@ from bleak.backends.device import BLEDevice
 from bleak.exc import BleakError
 from bleak_retry_connector import establish_connection
 
-from drivers.base import LockOffline, LockTimeout, Schedule
+from drivers.base import LockOffline, LockTimeout, Window
 from drivers.nuki import messages as m
 from drivers.nuki.frames import Command, FrameError, Reassembler, open_sealed, parse_plain, seal
 from drivers.nuki.pairing import Credentials, Pairing
@@ -137,7 +137,7 @@ class NukiSession:
         )
         return [m.decode_keypad_entry(p) for c, p in answers if c == Command.KEYPAD_CODE]
 
-    async def add_code(self, code: int, name: str | None, window: Schedule | None) -> int:
+    async def add_code(self, code: int, name: str | None, window: Window | None) -> int:
         answers = await self._secured(
             Command.ADD_KEYPAD_CODE, lambda nonce, pin: m.add_keypad_code(code, name, window,
                                                                           nonce, pin),

@@ -29,8 +29,8 @@ from drivers.base import (
     LockState,
     NoSpace,
     PermanentDriverError,
-    Schedule,
     SlotReading,
+    Window,
 )
 from drivers.nuki import messages as m
 from drivers.nuki.client import NukiSession, session
@@ -57,10 +57,10 @@ CAPABILITIES = Capabilities(
 )
 
 
-def inward(window: Schedule) -> Schedule:
+def inward(window: Window) -> Window:
     """The window as the lock keeps it (to the second), never longer than declared."""
     start, stop = ceil_to(window.starts_at, SECOND), floor_to(window.ends_at, SECOND)
-    return Schedule(start, max(stop, start))
+    return Window(start, max(stop, start))
 
 
 class NukiLock(LockDriver):
@@ -86,7 +86,7 @@ class NukiLock(LockDriver):
         self._batching = False
         self._view: dict[int, m.KeypadCode] | None = None  # code id -> entry, this link only
         self._unreported: set[int] = set()  # slots given to codes the caller has not seen
-        self._windows: dict[int, tuple[Schedule, Schedule]] = {}  # slot -> declared, as kept
+        self._windows: dict[int, tuple[Window, Window]] = {}  # slot -> declared, as kept
         self._lock_time_set_at: float | None = None
 
     @property
@@ -173,11 +173,11 @@ class NukiLock(LockDriver):
         entry = view.get(code_id) if code_id is not None else None
         if entry is None:
             return SlotReading(slot, occupied=False)
-        window = entry.window
+        kept = entry.window
         written = self._windows.get(slot)
-        if written is not None and written[1] == window:
-            window = written[0]  # what was asked for, as the lock keeps it to the second
-        return SlotReading(slot, True, code=str(entry.code), name=entry.name, schedule=window)
+        if written is not None and written[1] == kept:
+            kept = written[0]  # what was asked for, as the lock keeps it to the second
+        return SlotReading(slot, True, code=str(entry.code), name=entry.name, window=kept)
 
     # -- the driver contract -----------------------------------------------------------------
 
@@ -199,12 +199,12 @@ class NukiLock(LockDriver):
             return self._reading(await self._codes(link), slot)
 
     async def write_slot(
-        self, slot: int, code: str, name: str | None, schedule: Schedule | None = None
+        self, slot: int, code: str, name: str | None, window: Window | None = None
     ) -> None:
         if not code.isdigit():
             raise InvalidCode(f"slot {slot}: a Nuki keypad code is digits only")
         pin = int(code)
-        window = inward(schedule) if schedule is not None else None
+        kept = inward(window) if window is not None else None
         async with self._using() as link:
             view = await self._codes(link)
             if slot in self._unreported:
@@ -212,20 +212,20 @@ class NukiLock(LockDriver):
             self._windows.pop(slot, None)
             code_id = self._map.ids.get(slot)
             if code_id is not None and code_id in view:
-                entry = m.KeypadCode(code_id, pin, name or "", True, window)
+                entry = m.KeypadCode(code_id, pin, name or "", True, kept)
                 await link.update_code(entry)
             else:
                 self._save(self._map.without(slot).adding(slot, pin))
                 try:
-                    code_id = await link.add_code(pin, name, window)
+                    code_id = await link.add_code(pin, name, kept)
                 except PermanentDriverError:
                     self._save(self._map.without(slot))  # refused: nothing is in flight
                     raise
                 self._save(self._map.added(slot, code_id))
-                entry = m.KeypadCode(code_id, pin, name or "", True, window)
+                entry = m.KeypadCode(code_id, pin, name or "", True, kept)
             view[code_id] = entry
-            if schedule is not None and window is not None:
-                self._windows[slot] = (schedule, window)
+            if window is not None and kept is not None:
+                self._windows[slot] = (window, kept)
 
     def _make_room(self, slot: int) -> None:
         """A code someone added in the Nuki app was given this slot, and the caller, not having

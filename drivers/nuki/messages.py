@@ -15,8 +15,8 @@ from drivers.base import (
     LockTimeout,
     NoSpace,
     PermanentDriverError,
-    Schedule,
     TransientDriverError,
+    Window,
 )
 
 NAME_LEN = 20
@@ -111,10 +111,10 @@ class KeypadCode:
     code: int
     name: str
     enabled: bool = True
-    window: Schedule | None = None
+    window: Window | None = None
 
 
-def _window(window: Schedule | None) -> bytes:
+def _window(window: Window | None) -> bytes:
     limited = window is not None
     return (
         bytes([int(limited)])
@@ -124,12 +124,12 @@ def _window(window: Schedule | None) -> bytes:
     )
 
 
-def _unwindow(data: bytes) -> Schedule | None:
+def _unwindow(data: bytes) -> Window | None:
     limited = data[0]
     start, end = decode_date(data[1:8]), decode_date(data[8:15])
     if not limited or start is None or end is None:
         return None
-    return Schedule(start, end)
+    return Window(start, end)
 
 
 WINDOW_LEN = 1 + 7 + 7 + 1 + 2 + 2
@@ -139,7 +139,7 @@ def _secured(nonce: bytes, pin: int) -> bytes:
     return nonce + struct.pack("<H", pin)
 
 
-def add_keypad_code(code: int, name: str | None, window: Schedule | None, nonce: bytes,
+def add_keypad_code(code: int, name: str | None, window: Window | None, nonce: bytes,
                     pin: int) -> bytes:  # fmt: skip
     return struct.pack("<I", code) + _name(name) + _window(window) + _secured(nonce, pin)
 

@@ -16,8 +16,8 @@ from drivers.base import (
     LockInfo,
     LockOffline,
     LockState,
-    Schedule,
     SlotReading,
+    Window,
 )
 from drivers.checksum import user_code_checksum
 from drivers.remote.wire import reading_from_json, window_to_json
@@ -80,11 +80,9 @@ class RemoteLock(LockDriver):
         return reading_from_json(await self._op("read_slot", slot=slot))
 
     async def write_slot(
-        self, slot: int, code: str, name: str | None, schedule: Schedule | None = None
+        self, slot: int, code: str, name: str | None, window: Window | None = None
     ) -> None:
-        await self._op(
-            "write_slot", slot=slot, code=code, name=name, schedule=window_to_json(schedule)
-        )
+        await self._op("write_slot", slot=slot, code=code, name=name, window=window_to_json(window))
 
     async def clear_slot(self, slot: int) -> None:
         await self._op("clear_slot", slot=slot)

@@ -61,7 +61,7 @@ async def operate(request: web.Request) -> web.Response:
 
     async def write_slot() -> None:
         await lock.write_slot(
-            body["slot"], body["code"], body.get("name"), window_from_json(body.get("schedule"))
+            body["slot"], body["code"], body.get("name"), window_from_json(body.get("window"))
         )
 
     async def clear_slot() -> None:

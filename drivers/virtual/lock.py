@@ -24,8 +24,8 @@ from drivers.base import (
     LockState,
     LockTimeout,
     NoSpace,
-    Schedule,
     SlotReading,
+    Window,
 )
 from drivers.checksum import user_code_checksum
 from drivers.codes import code_violations
@@ -53,7 +53,7 @@ class Faults:
 class _Slot:
     code: str
     name: str | None
-    schedule: Schedule | None
+    window: Window | None
 
 
 @dataclass
@@ -102,7 +102,7 @@ class VirtualLock(LockDriver):
         if self.capabilities.masked_readback:
             return SlotReading(slot=slot, occupied=True, masked=True, name=entry.name)
         return SlotReading(
-            slot=slot, occupied=True, code=entry.code, name=entry.name, schedule=entry.schedule
+            slot=slot, occupied=True, code=entry.code, name=entry.name, window=entry.window
         )
 
     async def read_slots(self) -> list[SlotReading]:
@@ -115,7 +115,7 @@ class VirtualLock(LockDriver):
         return self._reading(slot)
 
     async def write_slot(
-        self, slot: int, code: str, name: str | None, schedule: Schedule | None = None
+        self, slot: int, code: str, name: str | None, window: Window | None = None
     ) -> None:
         self._check_slot(slot)
         await self._radio("write_slot")
@@ -134,7 +134,7 @@ class VirtualLock(LockDriver):
             stored_name = None
         if self.faults.ignore_writes:
             return
-        self._slots[slot] = _Slot(code=code, name=stored_name, schedule=schedule)
+        self._slots[slot] = _Slot(code=code, name=stored_name, window=window)
         if self.faults.stale_status_after_set:
             self._stale.add(slot)
 
@@ -182,7 +182,7 @@ class VirtualLock(LockDriver):
         self._check_slot(slot)
         if any(other != slot and entry.code == code for other, entry in self._slots.items()):
             return False
-        self._slots[slot] = _Slot(code=code, name=None, schedule=None)
+        self._slots[slot] = _Slot(code=code, name=None, window=None)
         if notify:
             self._emit(LockEvent(LockEventKind.SLOT_CHANGED, slot=slot))
         return True
@@ -197,7 +197,7 @@ class VirtualLock(LockDriver):
         """A person types `code` (at the lock's time `at`, where it keeps windows); returns
         whether the door opened."""
         for slot, entry in self._slots.items():
-            window = entry.schedule
+            window = entry.window
             outside = (
                 at is not None and window is not None
                 and not window.starts_at <= at < window.ends_at
@@ -216,8 +216,8 @@ class VirtualLock(LockDriver):
         """What is really in the lock's memory, slot -> PIN (for assertions)."""
         return {slot: entry.code for slot, entry in sorted(self._slots.items())}
 
-    def windows(self) -> dict[int, Schedule | None]:
-        return {slot: entry.schedule for slot, entry in sorted(self._slots.items())}
+    def windows(self) -> dict[int, Window | None]:
+        return {slot: entry.window for slot, entry in sorted(self._slots.items())}
 
     def names(self) -> dict[int, str | None]:
         return {slot: entry.name for slot, entry in sorted(self._slots.items())}

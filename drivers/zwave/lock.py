@@ -32,8 +32,8 @@ from drivers.base import (
     LockState,
     LockTimeout,
     PermanentDriverError,
-    Schedule,
     SlotReading,
+    Window,
 )
 from drivers.checksum import user_code_checksum
 from drivers.zwave.facts import is_masked, occupied
@@ -67,7 +67,7 @@ class ZWaveLock(LockDriver):
         self._fresh: dict[int, SlotReading] = {}
         self._duplicate = False
         # slot -> the window last written and the lock's minute-rounded form of it
-        self._windows: dict[int, tuple[Schedule, dict[str, int]]] = {}
+        self._windows: dict[int, tuple[Window, dict[str, int]]] = {}
         self._lock_time_set_at: float | None = None
 
     @property
@@ -186,12 +186,12 @@ class ZWaveLock(LockDriver):
         window = await self._get_window(slot) if taken else None
         reading = SlotReading(
             slot=slot, occupied=taken, code=text if taken and not masked else None, masked=masked,
-            schedule=window,
+            window=window,
         )  # fmt: skip
         self.echoes.expect(slot, (text or "*") if taken else None, self._monotonic())
         return reading
 
-    async def _get_window(self, slot: int) -> Schedule | None:
+    async def _get_window(self, slot: int) -> Window | None:
         if not self._info.capabilities.supports_schedules:
             return None
         fields = await self._call(SCHEDULES, "getYearDaySchedule", slot_ref(slot))
@@ -202,7 +202,7 @@ class ZWaveLock(LockDriver):
             return written[0]  # what was asked for, as the lock keeps it to the minute
         return window_from_fields(fields)
 
-    async def _put_window(self, slot: int, window: Schedule | None) -> None:
+    async def _put_window(self, slot: int, window: Window | None) -> None:
         """Before the code: a code never works on the lock without the window it was given."""
         self._windows.pop(slot, None)
         if window is None:
@@ -251,11 +251,11 @@ class ZWaveLock(LockDriver):
         return fresh if fresh is not None else await self._get(slot)
 
     async def write_slot(
-        self, slot: int, code: str, name: str | None, schedule: Schedule | None = None
+        self, slot: int, code: str, name: str | None, window: Window | None = None
     ) -> None:
         self._fresh.pop(slot, None)
         if self._info.capabilities.supports_schedules:
-            await self._put_window(slot, schedule)
+            await self._put_window(slot, window)
         self.echoes.expect(slot, code, self._monotonic())
         self._duplicate = False
         await self._call(CommandClass.USER_CODE, "set", slot, ENABLED, code)

@@ -8,6 +8,7 @@ from typing import NamedTuple, Protocol
 
 from drivers.base import Capabilities
 from drivers.codes import code_violations
+from gateway.domain.models import Device
 
 Window = tuple[datetime | None, datetime | None]
 
@@ -90,3 +91,11 @@ def taken_pins(uses: Sequence[HoldsPin]) -> set[str]:
     """PINs a new code on this lock must not use: its codes, pool codes included (unless
     leaving)."""
     return {c.code for c in uses if c.code is not None and not c.deleting}
+
+
+def appearance(device: Device, name: str | None) -> str | None:
+    """The name as the lock will show it (None where the lock keeps no names)."""
+    caps = device.capabilities
+    if not caps.keeps_names or name is None:
+        return None
+    return name if caps.name_max_length is None else name[: caps.name_max_length]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import NamedTuple
 
-from drivers.base import Schedule
+from drivers.base import Window
 
 
 class Owner(StrEnum):
@@ -25,4 +25,4 @@ class SlotState(NamedTuple):
     name: str | None
     pending: str | None  # "write" | "clear" while an operation is unconfirmed
     suspended: bool  # the slot's failure breaker is open
-    window: Schedule | None = None  # the window the lock keeps with the code, if any
+    window: Window | None = None  # the window the lock keeps with the code, if any

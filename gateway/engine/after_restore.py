@@ -18,7 +18,8 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from drivers.base import SlotReading
-from gateway.domain.models import AccessCode, Device
+from gateway.domain.lifetime import is_leaving
+from gateway.domain.models import Device
 from gateway.domain.slots import Owner, SlotState
 from gateway.engine import outcomes
 from gateway.engine.plan import Op, OpKind
@@ -51,7 +52,7 @@ def check_restored_slots(
         slots.free(conn, device.device_id, reading.slot)
         if (
             code is not None
-            and _leaving(code, now)
+            and is_leaving(code, now)
             and not slots.holds_code(conn, code.access_code_id)
         ):
             forget(conn, code, now)
@@ -79,15 +80,11 @@ def _take_back_unplaced(
         code = unplaced.pop(reading.code or "", None)
         if code is None:
             continue
-        if _leaving(code, now):
+        if is_leaving(code, now):
             slots.put(conn, device.device_id, reading.slot, owner=Owner.MANAGED,
                       access_code_id=code.access_code_id, code=reading.code, masked=False,
-                      name=reading.name, now=now, window=reading.schedule)  # fmt: skip
+                      name=reading.name, now=now, window=reading.window)  # fmt: skip
             continue
         op = Op(OpKind.WRITE, code.access_code_id, reading.slot, reading.code, code.name,
-                reading.schedule)  # fmt: skip
+                reading.window)  # fmt: skip
         outcomes.confirm_write(conn, device, op, False, workspace_id, now)
-
-
-def _leaving(code: AccessCode, now: datetime) -> bool:
-    return code.deleting or (code.ends_at is not None and code.ends_at <= now)

@@ -8,11 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from drivers.base import LockEvent, LockEventKind
+from gateway.domain.battery import LOW_BATTERY, battery_status
 from gateway.ledger.journal import record
 from gateway.store import access_codes, devices, slots
-from gateway.wire.views import battery_status
-
-LOW_BATTERY = 0.2
 
 
 def record_bolt(conn: sqlite3.Connection, device_id: str, event: LockEvent, now: datetime) -> None:

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 _DEVICE_NAMESPACE = uuid.UUID("0d8f5b1e-3c2a-4f6e-9a7d-5b4c3e2f1a09")
 
-Schedule = Callable[[str, datetime | None], None]
+ArmBoundary = Callable[[str, datetime | None], None]  # (lock, when): wake it then
 
 
 def device_id_for(driver: str, ref: str) -> str:
@@ -33,13 +33,13 @@ def device_id_for(driver: str, ref: str) -> str:
 
 class Locks:
     def __init__(
-        self, store: Store, clock: Clock, pool_size: int, schedule: Schedule | None = None,
+        self, store: Store, clock: Clock, pool_size: int, schedule: ArmBoundary | None = None,
         stall_after: float = STALL_AFTER,
     ) -> None:  # fmt: skip
         self.store = store
         self.clock = clock
         self.pool_size = pool_size
-        self.schedule: Schedule = schedule or (lambda device_id, when: None)
+        self.schedule: ArmBoundary = schedule or (lambda device_id, when: None)
         self.count_operation: Callable[[str, str, str], None] = lambda lock, op, outcome: None
         self.drivers: dict[str, LockDriver] = {}
         self.supervisor = Supervisor(store, clock, stall_after)

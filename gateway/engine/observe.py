@@ -19,6 +19,7 @@ from datetime import datetime
 
 from drivers.base import SlotReading
 from gateway.domain.issues import with_issue, without
+from gateway.domain.lifetime import has_ended, is_leaving
 from gateway.domain.models import AccessCode, CodeStatus, Device
 from gateway.domain.slots import Owner, SlotState
 from gateway.engine import outcomes
@@ -70,7 +71,7 @@ def _settle_write(
         reading.occupied
         and not reading.masked
         and reading.code == row.code
-        and reading.schedule == row.window
+        and reading.window == row.window
     ):
         op = Op(OpKind.WRITE, row.access_code_id, reading.slot, row.code, None, row.window)
         outcomes.confirm_write(conn, device, op, reading.masked, workspace_id, now)
@@ -100,7 +101,7 @@ def _observe_owned(
         if pending == "clear" and not reading.occupied:
             slots.free(conn, device.device_id, reading.slot)
             code = access_codes.get(conn, row.access_code_id or "")
-            leaving = code is not None and (code.deleting or _expired(code, now))
+            leaving = code is not None and is_leaving(code, now)
             if code is not None and leaving and not slots.holds_code(conn, code.access_code_id):
                 forget(conn, code, now)
         return
@@ -114,9 +115,7 @@ def _observe_owned(
     if not reading.occupied and not _wanted_now(code, now):
         # Emptied at the keypad, but the code was leaving the lock anyway: that is done.
         slots.free(conn, device.device_id, reading.slot)
-        if (code.deleting or _expired(code, now)) and not slots.holds_code(
-            conn, code.access_code_id
-        ):
+        if is_leaving(code, now) and not slots.holds_code(conn, code.access_code_id):
             forget(conn, code, now)
         return
     new_pin = reading.code if reading.occupied and not reading.masked else None
@@ -175,11 +174,7 @@ def _accept_change(
 def _wanted_now(code: AccessCode, now: datetime) -> bool:
     if code.deleting or not code.is_managed:
         return False
-    return code.starts_at is None or (code.starts_at <= now and not _expired(code, now))
-
-
-def _expired(code: AccessCode, now: datetime) -> bool:
-    return code.ends_at is not None and code.ends_at <= now
+    return code.starts_at is None or (code.starts_at <= now and not has_ended(code, now))
 
 
 def _observe_unowned(

@@ -17,6 +17,7 @@ from gateway.domain.issues import (
     with_issue,
     without,
 )
+from gateway.domain.lifetime import is_leaving
 from gateway.domain.models import (
     PERMANENT_CODE_ERRORS,
     AccessCode,
@@ -188,7 +189,7 @@ def confirm_clear(
     if not code.in_pool:
         record(conn, "access_code.removed_from_device", now, device_id=device.device_id,
                access_code_id=code.access_code_id)  # fmt: skip
-    if code.deleting or (code.ends_at is not None and code.ends_at <= now):
+    if is_leaving(code, now):
         if not slots.holds_code(conn, code.access_code_id):
             forget(conn, code, now)
         return

@@ -9,7 +9,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import NamedTuple
 
-from drivers.base import Schedule
+from drivers.base import Window
+from gateway.domain.lifetime import has_ended
 from gateway.domain.models import CodeStatus
 from gateway.domain.slots import Owner, SlotState
 
@@ -47,7 +48,7 @@ class Op:
     slot: int | None = None
     pin: str | None = None
     name: str | None = None
-    window: Schedule | None = None  # kept on the lock with the code (on-device scheduling)
+    window: Window | None = None  # kept on the lock with the code (on-device scheduling)
 
 
 def is_active(want: Want, now: datetime) -> bool:
@@ -60,8 +61,7 @@ def is_active(want: Want, now: datetime) -> bool:
     return want.starts_at <= now < want.ends_at
 
 
-def is_expired(want: Want, now: datetime) -> bool:
-    return want.ends_at is not None and want.ends_at <= now
+is_expired = has_ended  # a Want whose time is over
 
 
 def is_early(want: Want, now: datetime) -> bool:
@@ -72,11 +72,11 @@ def is_early(want: Want, now: datetime) -> bool:
     )
 
 
-def window_of(want: Want) -> Schedule | None:
+def window_of(want: Want) -> Window | None:
     """The window the lock itself should keep for this code (None: the hub alone times it)."""
     if not want.on_device or want.starts_at is None or want.ends_at is None:
         return None
-    return Schedule(want.starts_at, want.ends_at)
+    return Window(want.starts_at, want.ends_at)
 
 
 def _holds(view: SlotState, want: Want) -> bool:

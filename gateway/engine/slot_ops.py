@@ -97,7 +97,7 @@ async def _confirm_write(
     for _ in range(2):
         reading = await driver.read_slot(op.slot)
         reads += 1
-        shows = reading.masked or (reading.code == op.pin and reading.schedule == op.window)
+        shows = reading.masked or (reading.code == op.pin and reading.window == op.window)
         if reading.occupied and shows:
             count(device_id, "write", "ok")
             with store.transaction() as conn:

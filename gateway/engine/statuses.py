@@ -7,8 +7,9 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from gateway.domain.issues import event_issue_lists, with_issue, without
+from gateway.domain.lifetime import is_leaving
 from gateway.domain.models import POOL, CodeStatus, Device
-from gateway.engine.plan import is_active, is_expired, status_for
+from gateway.engine.plan import is_active, status_for
 from gateway.engine.snapshot import LockSnapshot
 from gateway.ledger.forget import forget
 from gateway.ledger.journal import record
@@ -64,7 +65,7 @@ def sweep(
         if not row.is_managed:
             continue
         slot = snapshot.slot_of(want.access_code_id)
-        leaving = want.deleting or is_expired(want, now)
+        leaving = is_leaving(want, now)
         status = status_for(want, slot, now)
         late = LATE_WARNING.get(status)
         overdue = (

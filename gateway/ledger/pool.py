@@ -18,7 +18,7 @@ from datetime import datetime
 from gateway.domain.codegen import NoCodeAvailable, generate_code
 from gateway.domain.issues import with_issue, without
 from gateway.domain.models import POOL, AccessCode, CodeStatus, Device, Issue
-from gateway.domain.rules import taken_pins
+from gateway.domain.rules import appearance, taken_pins
 from gateway.ledger.forget import forget
 from gateway.store import access_codes, devices, slots
 from gateway.store import pool as pool_store
@@ -67,8 +67,6 @@ def refill(conn: sqlite3.Connection, device: Device, now: datetime) -> int:
             break
         access_code_id = str(uuid.uuid4())
         name = LOCK_NAME.format(access_code_id=access_code_id)
-        caps = device.capabilities
-        appearance = name[: caps.name_max_length] if caps.keeps_names else None
         access_codes.insert(
             conn,
             AccessCode(
@@ -79,7 +77,7 @@ def refill(conn: sqlite3.Connection, device: Device, now: datetime) -> int:
                 created_at=now,
                 status=CodeStatus.SETTING,
                 is_backup=True,
-                appearance_name=appearance,
+                appearance_name=appearance(device, name),
                 pool_state=POOL,
             ),
         )

@@ -22,7 +22,7 @@ from gateway.domain.models import (
     Device,
     Mutation,
 )
-from gateway.domain.rules import pin_problems, taken_pins
+from gateway.domain.rules import appearance, pin_problems, taken_pins
 from gateway.ledger.forget import forget
 from gateway.ledger.journal import record
 from gateway.ledger.pool import activate_pool, follow_original, retire_backup
@@ -30,7 +30,6 @@ from gateway.ledger.pool import available as backup_available
 from gateway.service import lookup
 from gateway.service.code_update import updated_code
 from gateway.service.declaring import (
-    appearance,
     check_window,
     checked_pin,
     creation_mutation,

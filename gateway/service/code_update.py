@@ -7,9 +7,9 @@ from dataclasses import replace
 from datetime import datetime
 
 from gateway.domain.models import AccessCode, CodeStatus, Device, Mutation
+from gateway.domain.rules import appearance
 from gateway.domain.timefmt import to_iso
 from gateway.service.declaring import (
-    appearance,
     check_window,
     checked_pin,
     external_modification,

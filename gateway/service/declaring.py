@@ -77,11 +77,3 @@ def checked_pin(
     if clash is not None:
         raise invalid(field, "is already in use on this device")
     return pin
-
-
-def appearance(device: Device, name: str | None) -> str | None:
-    """The name as the lock will show it (None where the lock keeps no names)."""
-    caps = device.capabilities
-    if not caps.keeps_names or name is None:
-        return None
-    return name if caps.name_max_length is None else name[: caps.name_max_length]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
-from drivers.base import Schedule
+from drivers.base import Window
 from gateway.domain.slots import Owner, SlotState
 from gateway.store.rows import iso, moment
 
@@ -35,9 +35,9 @@ def for_device(
     }  # fmt: skip
 
 
-def _window(starts_at: str | None, ends_at: str | None) -> Schedule | None:
+def _window(starts_at: str | None, ends_at: str | None) -> Window | None:
     start, end = moment(starts_at), moment(ends_at)
-    return None if start is None or end is None else Schedule(start, end)
+    return None if start is None or end is None else Window(start, end)
 
 
 def holds_code(conn: sqlite3.Connection, access_code_id: str) -> bool:
@@ -59,7 +59,7 @@ def put(
     masked: bool,
     name: str | None,
     now: datetime,
-    window: Schedule | None = None,
+    window: Window | None = None,
 ) -> None:
     starts_at, ends_at = (None, None) if window is None else (window.starts_at, window.ends_at)
     conn.execute(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from gateway.domain.battery import battery_status
 from gateway.domain.models import AccessCode, ActionAttempt, Device, Event, Issue, Mutation
 from gateway.domain.timefmt import to_iso
 
@@ -109,12 +110,6 @@ def unmanaged_access_code(code: AccessCode, workspace_id: str) -> dict[str, Any]
         "warnings": [_issue(w, "warning_code") for w in code.warnings],
         "is_managed": False,
     }
-
-
-def battery_status(level: float) -> str:
-    if level >= 0.95:
-        return "full"
-    return "critical" if level < 0.1 else "low" if level < 0.25 else "good"
 
 
 def _battery(level: float) -> dict[str, Any]:

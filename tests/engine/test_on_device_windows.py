@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from drivers.base import Schedule
+from drivers.base import Window
 from gateway.domain.models import CodeStatus
 from tests.support.harness import START, Harness, nuki_pin
 
@@ -20,7 +20,7 @@ async def test_time_bound_code_is_programmed_ahead_with_its_window_and_opens_onl
     await hub.settle(device_id)
 
     assert list(lock.codes().values()) == ["583914"]
-    assert list(lock.windows().values()) == [Schedule(START + 2 * H, START + 5 * H)]
+    assert list(lock.windows().values()) == [Window(START + 2 * H, START + 5 * H)]
     stored = hub.code(code.access_code_id)
     assert stored is not None
     assert stored.status is CodeStatus.UNSET and stored.is_scheduled_on_device
@@ -71,7 +71,7 @@ async def test_a_longer_stay_rewrites_the_window_in_the_same_slot(hub: Harness) 
     (slot,) = lock.codes()
     hub.update(code.access_code_id, ends_at=START + 30 * H)
     await hub.settle(device_id)
-    assert lock.windows() == {slot: Schedule(START + H, START + 30 * H)}
+    assert lock.windows() == {slot: Window(START + H, START + 30 * H)}
     assert lock.codes() == {slot: "583916"}
 
 
@@ -108,7 +108,7 @@ async def test_guests_in_turn_with_one_pin_are_not_programmed_ahead_into_a_dupli
 
     hub.advance(2 * H)
     await hub.settle(device_id)
-    assert list(lock.windows().values()) == [Schedule(START + 2 * H, START + 4 * H)]
+    assert list(lock.windows().values()) == [Window(START + 2 * H, START + 4 * H)]
     assert hub.code(first.access_code_id) is None
     assert hub.code(second.access_code_id).status is CodeStatus.SET  # type: ignore[union-attr]
     assert "access_code.failed_to_set_on_device" not in hub.events(second.access_code_id)

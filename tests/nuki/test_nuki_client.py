@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from bleak.backends.device import BLEDevice
 
-from drivers.base import DuplicateCode, InvalidCode, LockOffline, LockTimeout, Schedule
+from drivers.base import DuplicateCode, InvalidCode, LockOffline, LockTimeout, Window
 from drivers.nuki.client import session
 from drivers.nuki.frames import Command
 from drivers.nuki.messages import KeypadCode
@@ -16,7 +16,7 @@ from drivers.nuki.pairing import PairingRefused
 from tests.support.nuki_ble import LOCK_ADDRESS, nuki_air
 
 DEVICE = BLEDevice(LOCK_ADDRESS, "Nuki_1A2B3C4D", None)
-STAY = Schedule(datetime(2026, 12, 1, 15, 0, tzinfo=UTC), datetime(2026, 12, 4, 10, 0, tzinfo=UTC))
+STAY = Window(datetime(2026, 12, 1, 15, 0, tzinfo=UTC), datetime(2026, 12, 4, 10, 0, tzinfo=UTC))
 
 
 @pytest.mark.parametrize("mtu", [517, 23])
@@ -31,7 +31,7 @@ async def test_pair_then_add_list_update_and_remove_codes_with_windows(mtu: int)
             assert listed[code_id] == KeypadCode(code_id, 583914, "Guest Anna", True, STAY)
             assert listed[plain_id].window is None
 
-            longer = Schedule(STAY.starts_at, STAY.ends_at + timedelta(days=2))
+            longer = Window(STAY.starts_at, STAY.ends_at + timedelta(days=2))
             await link.update_code(KeypadCode(code_id, 583915, "Guest Anna", True, longer))
             await link.remove_code(plain_id)
             assert await link.list_codes() == [

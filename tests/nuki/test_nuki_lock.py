@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from drivers.base import DuplicateCode, LockOffline, Schedule, SlotReading
+from drivers.base import DuplicateCode, LockOffline, SlotReading, Window
 from drivers.nuki.files import LockFiles
 from drivers.nuki.frames import Command
 from drivers.nuki.lock import NukiLock
@@ -18,7 +18,7 @@ from drivers.nuki.pairing import Credentials
 from drivers.nuki.slot_map import SlotMap
 from tests.support.nuki_ble import LOCK_ADDRESS, Air, nuki_air
 
-STAY = Schedule(
+STAY = Window(
     datetime(2026, 12, 1, 15, 0, 0, 250_000, tzinfo=UTC),
     datetime(2026, 12, 4, 10, 0, 0, 750_000, tzinfo=UTC),
 )
@@ -54,7 +54,7 @@ async def test_codes_keep_their_slots_across_a_restart_and_a_batch_is_one_connec
     async with lock.batch():
         await lock.write_slot(3, "583914", "Guest Anna", STAY)
         await lock.write_slot(1, "716253", "Cleaner")
-        assert (await lock.read_slot(3)).schedule == STAY, "the declared window reads back"
+        assert (await lock.read_slot(3)).window == STAY, "the declared window reads back"
         await lock.write_slot(2, "829374", "Owner")
         await lock.clear_slot(1)
     assert air.lock.connects - before == 1, "one BLE connection for the whole batch"

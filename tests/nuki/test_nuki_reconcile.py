@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from nukisim.model import valid_keypad_code
 
-from drivers.base import Schedule
+from drivers.base import Window
 from drivers.nuki.files import LockFiles
 from drivers.nuki.frames import Command
 from drivers.nuki.lock import NukiLock
@@ -36,7 +36,7 @@ def _lock(air: Air, credentials: Credentials, data_dir: Path) -> NukiLock:
                     find_timeout=2.0, connect_timeout=2.0)  # fmt: skip
 
 
-def _held(air: Air) -> dict[int, Schedule | None]:
+def _held(air: Air) -> dict[int, Window | None]:
     return {code.code: code.window for code in air.model.codes.values()}
 
 
@@ -62,7 +62,7 @@ async def test_the_reconciler_keeps_a_nuki_lock_equal_to_the_declared_codes(
 
     held = _held(air)
     assert held[716253] is None
-    assert held[583914] == Schedule(START + 2 * H, START + 26 * H), "the lock keeps the window"
+    assert held[583914] == Window(START + 2 * H, START + 26 * H), "the lock keeps the window"
     assert len(held) == 2 + 5, "and the five backup codes"
     assert pool_store.ready(hub.store.conn, device_id) == 5
     assert all(valid_keypad_code(pin) for pin in held), "6 digits of 1-9, not starting 12"

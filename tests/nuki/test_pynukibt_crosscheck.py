@@ -12,7 +12,7 @@ import pytest
 from bleak.backends.device import BLEDevice
 from pyNukiBT import NukiDevice
 
-from drivers.base import Schedule
+from drivers.base import Window
 from tests.support.nuki_ble import LOCK_ADDRESS, SECURITY_PIN, nuki_air
 
 WEEKDAYS = {"monday": 1, "tuesday": 1, "wednesday": 1, "thursday": 1, "friday": 1,
@@ -71,6 +71,6 @@ async def test_pynukibt_pairs_with_the_emulator_and_its_commands_are_understood(
         )  # fmt: skip
         (added,) = air.model.codes.values()
         assert (added.code, added.name) == (583914, "Guest 7")
-        assert added.window == Schedule(datetime(2026, 12, 1, 15, 0, tzinfo=UTC),
+        assert added.window == Window(datetime(2026, 12, 1, 15, 0, tzinfo=UTC),
                                         datetime(2026, 12, 4, 10, 30, tzinfo=UTC))  # fmt: skip
         await client.disconnect()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from drivers.base import Schedule, SlotReading
+from drivers.base import SlotReading, Window
 from drivers.virtual import VirtualLock
 
 
@@ -31,11 +31,11 @@ class CrashingLock(VirtualLock):
             raise SimulatedCrash
 
     async def write_slot(
-        self, slot: int, code: str, name: str | None, schedule: Schedule | None = None
+        self, slot: int, code: str, name: str | None, window: Window | None = None
     ) -> None:
         if not self.crash_after_effect:
             self._tick()
-        await super().write_slot(slot, code, name, schedule)
+        await super().write_slot(slot, code, name, window)
         if self.crash_after_effect:
             self._tick()
 

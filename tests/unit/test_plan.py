@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from drivers.base import Schedule
+from drivers.base import Window
 from gateway.domain.models import CodeStatus
 from gateway.domain.slots import Owner, SlotState
 from gateway.engine.plan import (
@@ -65,7 +65,7 @@ def s(
     owner: Owner = Owner.MANAGED,
 ) -> SlotState:
     if isinstance(window, tuple):
-        window = Schedule(NOW + window[0] * HOUR, NOW + window[1] * HOUR)
+        window = Window(NOW + window[0] * HOUR, NOW + window[1] * HOUR)
     return SlotState(n, owner, code_id, pin, masked, None, pending, suspended, window)
 
 

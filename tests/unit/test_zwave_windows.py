@@ -1,4 +1,4 @@
-"""What a code's window becomes on a Z-Wave lock (Schedule Entry Lock year-day fields): UTC, to
+"""What a code's window becomes on a Z-Wave lock (Window Entry Lock year-day fields): UTC, to
 the minute, rounded inwards so the lock never grants more than declared, the CC's 0-99 year."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from drivers.base import Schedule
+from drivers.base import Window
 from drivers.zwave.windows import slot_ref, window_from_fields, year_day_fields
 
 
@@ -56,7 +56,7 @@ TO_FIELDS = rows(
 def test_what_a_window_becomes_on_the_lock(
     starts_at: str, ends_at: str, start: str, stop: str
 ) -> None:
-    assert year_day_fields(Schedule(t(starts_at), t(ends_at))) == fields(start, stop)
+    assert year_day_fields(Window(t(starts_at), t(ends_at))) == fields(start, stop)
 
 
 FROM_FIELDS = rows(
@@ -72,7 +72,7 @@ def test_what_a_window_read_from_the_lock_means(
     start: str, stop: str, starts_at: str, ends_at: str
 ) -> None:
     window = window_from_fields(fields(start, stop))
-    assert window == Schedule(t(starts_at), t(ends_at))
+    assert window == Window(t(starts_at), t(ends_at))
     assert window.starts_at.tzinfo is UTC and window.ends_at.tzinfo is UTC
 
 
@@ -87,8 +87,8 @@ ROUND_TRIPS = rows(
 def test_a_window_written_then_read_back(
     starts_at: str, ends_at: str, read_start: str, read_end: str
 ) -> None:
-    back = window_from_fields(year_day_fields(Schedule(t(starts_at), t(ends_at))))
-    assert back == Schedule(t(read_start), t(read_end))
+    back = window_from_fields(year_day_fields(Window(t(starts_at), t(ends_at))))
+    assert back == Window(t(read_start), t(read_end))
     assert t(starts_at) <= back.starts_at and back.ends_at <= t(ends_at)  # never grants more
 
 

@@ -1,4 +1,4 @@
-"""On-device windows on a Schedule Entry Lock (year-day) node: time-bound codes carry their
+"""On-device windows on a Window Entry Lock (year-day) node: time-bound codes carry their
 window into the lock, which lets the guest in only inside it, whatever the hub does."""
 
 from __future__ import annotations

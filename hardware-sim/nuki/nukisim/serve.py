@@ -25,7 +25,7 @@ from bumble.controller import Controller
 from bumble.link import LocalLink
 from bumble.transport.common import StreamPacketSink, StreamPacketSource
 
-from drivers.base import Schedule
+from drivers.base import Window
 from drivers.nuki.messages import KeypadCode
 from nukisim.host import NukiPeripheral
 from nukisim.model import NukiModel, Reply
@@ -76,7 +76,7 @@ def _code_from(data: dict[str, Any]) -> KeypadCode:
     window = data["window"]
     return KeypadCode(
         data["code_id"], data["code"], data["name"], data["enabled"],
-        None if window is None else Schedule(*(datetime.fromisoformat(w) for w in window)),
+        None if window is None else Window(*(datetime.fromisoformat(w) for w in window)),
     )  # fmt: skip
 
 
