@@ -1,12 +1,19 @@
-"""The daemon's configuration: a TOML file, overridden by command-line flags."""
+"""The daemon's configuration: a TOML file, overridden by command-line flags.
+
+The file is checked against a schema end to end: an unknown key, a wrong type, a bad URL or a
+value out of range is one line naming the key, the value and what is allowed. What the rest of
+the gateway sees is `Config`, typed, with no raw dictionaries left in it.
+"""
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 
 class ConfigError(Exception):
@@ -38,9 +45,14 @@ class WebhookConfig:
 
 def check_webhook_url(url: str) -> str:
     """Only http(s) URLs with a host: a webhook must be somewhere the hub can POST to."""
+    return _url(url, ("http", "https"))
+
+
+def _url(url: str, schemes: tuple[str, ...]) -> str:
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"webhook URL must be http:// or https:// with a host, not {url!r}")
+    if parts.scheme not in schemes or not parts.hostname:
+        allowed = " or ".join(f"{s}://" for s in schemes)
+        raise ValueError(f"must be {allowed} with a host, not {url!r}")
     return url
 
 
@@ -61,7 +73,15 @@ class Config:
     mdns: bool | None = None
     # Work waiting this long for a successful pass makes a lock "stalled" (warned everywhere).
     stall_after: float = 300.0
-    extra: dict[str, Any] = field(default_factory=dict)
+    # The API over TLS: both or neither.
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    # The zwave-js server, and how long start-up waits for it before serving the API.
+    zwave_url: str | None = None
+    zwave_connect_wait: float = 5.0
+    # The bleak backend Nuki locks are reached through ("module:function"; None: BlueZ).
+    nuki_radio: str | None = None
+    nuki_radio_argument: str = ""
 
 
 # What `--sim` adds when no hardware is configured.
@@ -76,67 +96,184 @@ SIM_LOCKS = (
     VirtualLockConfig(name="Garage", profile="nuki", ref="sim-garage"),
 )
 
+# -- the file's schema ---------------------------------------------------------------------------
 
-def _virtual_lock(index: int, raw: dict[str, Any]) -> VirtualLockConfig:
+Positive = Annotated[float, Field(gt=0)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class _Api(_Section):
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65535)] = 8484
+    mdns: bool | None = None
+    tls_cert: str | None = None
+    tls_key: str | None = None
+
+
+class _Store(_Section):
+    data_dir: str = "/var/lib/lockgw"
+
+
+class _Pool(_Section):
+    size: Annotated[int, Field(ge=0, le=50)] = 5  # 0: no backup pool on any lock
+
+
+class _Events(_Section):
+    retention_days: Positive = 30.0
+
+
+class _Log(_Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class _ZWave(_Section):
+    url: str | None = None
+    connect_wait_seconds: Annotated[float, Field(ge=0)] = 5.0
+
+    @field_validator("url")
+    @classmethod
+    def _websocket(cls, url: str | None) -> str | None:
+        return None if url is None else _url(url, ("ws", "wss"))
+
+
+class _Nuki(_Section):
+    radio: str | None = None
+    radio_argument: str = ""
+
+
+class _VirtualServer(_Section):
+    url: str
+
+    @field_validator("url")
+    @classmethod
+    def _http(cls, url: str) -> str:
+        return _url(url, ("http", "https"))
+
+
+class _KeypadCode(_Section):
+    slot: Annotated[int, Field(ge=1)]
+    code: str
+    name: str | None = None
+
+
+class _VirtualLock(_Section):
+    name: str
+    profile: str = "zwave-30"
+    ref: str | None = None
+    codes: list[_KeypadCode] = []
+
+
+class _Webhook(_Section):
+    url: str
+    secret: str
+    events: list[str] | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _http(cls, url: str) -> str:
+        return check_webhook_url(url)
+
+
+class _WebhookDelivery(_Section):
+    first_retry_seconds: Positive = 5.0
+
+
+class _Locks(_Section):
+    stall_after_seconds: Positive = 300.0
+
+
+class _File(_Section):
+    api: _Api = _Api()
+    store: _Store = _Store()
+    pool: _Pool = _Pool()
+    events: _Events = _Events()
+    log: _Log = _Log()
+    zwave: _ZWave = _ZWave()
+    nuki: _Nuki = _Nuki()
+    virtual_server: _VirtualServer | None = None
+    virtual_locks: list[_VirtualLock] = []
+    webhooks: list[_Webhook] = []
+    webhook_delivery: _WebhookDelivery = _WebhookDelivery()
+    locks: _Locks = _Locks()
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    """('zwave', 'url') -> '[zwave] url'; ('webhooks', 0, 'url') -> '[[webhooks]] #1 url'."""
+    if not loc:
+        return "the file"
+    section, rest = str(loc[0]), list(loc[1:])
+    head = f"[{section}]"
+    if rest and isinstance(index := rest[0], int):
+        head = f"[[{section}]] #{index + 1}"
+        rest = rest[1:]
+    return " ".join([head, *(str(part) for part in rest)])
+
+
+def _problem(error: Any) -> str:
+    where = _where(tuple(error["loc"]))
+    if error["type"] == "extra_forbidden":
+        return f"{where}: unknown key (misspelt?)"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "missing":
+        return f"{where}: missing"
+    return f"{where}: {message} (got {error['input']!r})"
+
+
+def parse(text: str, origin: str = "config") -> Config:
+    """The configuration in `text` (TOML); ConfigError naming the first bad key."""
     try:
-        name = str(raw["name"])
-        codes = tuple(
-            KeypadCode(slot=int(c["slot"]), code=str(c["code"]), name=c.get("name"))
-            for c in raw.get("codes", [])
-        )
-        return VirtualLockConfig(
-            name=name,
-            profile=str(raw.get("profile", "zwave-30")),
-            ref=str(raw.get("ref", f"virtual-{index}")),
-            codes=codes,
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ConfigError(f"virtual_locks[{index}]: {exc}") from None
-
-
-def _webhook(index: int, raw: dict[str, Any]) -> WebhookConfig:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{origin}: not valid TOML: {exc}") from None
     try:
-        events = raw.get("events")
-        return WebhookConfig(
-            url=check_webhook_url(str(raw["url"])),
-            secret=str(raw["secret"]),
-            events=None if events is None else tuple(str(e) for e in events),
-        )
-    except KeyError as exc:
-        raise ConfigError(f"webhooks[{index}]: missing {exc}") from None
-
-
-def _optional_bool(section: dict[str, Any], key: str) -> bool | None:
-    value = section.get(key)
-    if value is None or isinstance(value, bool):
-        return value
-    raise ConfigError(f"{key} must be true or false, not {value!r}")
+        file = _File.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(f"{origin}: {_problem(exc.errors()[0])}") from None
+    if (file.api.tls_cert is None) != (file.api.tls_key is None):
+        raise ConfigError(f"{origin}: [api] tls_cert and tls_key go together: give both or neither")
+    return Config(
+        host=file.api.host,
+        port=file.api.port,
+        mdns=file.api.mdns,
+        tls_cert=None if file.api.tls_cert is None else Path(file.api.tls_cert),
+        tls_key=None if file.api.tls_key is None else Path(file.api.tls_key),
+        data_dir=Path(file.store.data_dir),
+        pool_size=file.pool.size,
+        event_retention_days=file.events.retention_days,
+        log_level=file.log.level,
+        zwave_url=file.zwave.url,
+        zwave_connect_wait=file.zwave.connect_wait_seconds,
+        nuki_radio=file.nuki.radio,
+        nuki_radio_argument=file.nuki.radio_argument,
+        virtual_server_url=None if file.virtual_server is None else file.virtual_server.url,
+        virtual_locks=tuple(
+            VirtualLockConfig(
+                name=lock.name,
+                profile=lock.profile,
+                ref=lock.ref or f"virtual-{index}",
+                codes=tuple(KeypadCode(c.slot, c.code, c.name) for c in lock.codes),
+            )
+            for index, lock in enumerate(file.virtual_locks)
+        ),
+        webhooks=tuple(
+            WebhookConfig(
+                hook.url, hook.secret, None if hook.events is None else tuple(hook.events)
+            )
+            for hook in file.webhooks
+        ),
+        webhook_first_retry=file.webhook_delivery.first_retry_seconds,
+        stall_after=file.locks.stall_after_seconds,
+    )
 
 
 def load(path: Path | None) -> Config:
     if path is None:
         return Config()
     try:
-        raw = tomllib.loads(path.read_text())
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: {exc}") from None
-    api = raw.get("api", {})
-    store = raw.get("store", {})
-    locks = tuple(_virtual_lock(i, item) for i, item in enumerate(raw.get("virtual_locks", [])))
-    hooks = tuple(_webhook(i, item) for i, item in enumerate(raw.get("webhooks", [])))
-    delivery = raw.get("webhook_delivery", {})
-    return Config(
-        webhooks=hooks,
-        webhook_first_retry=float(delivery.get("first_retry_seconds", 5.0)),
-        event_retention_days=float(raw.get("events", {}).get("retention_days", 30)),
-        host=str(api.get("host", "127.0.0.1")),
-        port=int(api.get("port", 8484)),
-        data_dir=Path(store.get("data_dir", "/var/lib/lockgw")),
-        pool_size=int(raw.get("pool", {}).get("size", 5)),
-        virtual_locks=locks,
-        virtual_server_url=raw.get("virtual_server", {}).get("url"),
-        log_level=str(raw.get("log", {}).get("level", "INFO")),
-        mdns=_optional_bool(api, "mdns"),
-        stall_after=float(raw.get("locks", {}).get("stall_after_seconds", 300.0)),
-        extra=raw,
-    )
+        text = path.read_text()
+    except OSError as exc:
+        raise ConfigError(f"{path}: {exc.strerror or exc}") from None
+    return parse(text, str(path))

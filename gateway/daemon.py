@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import sqlite3
 import ssl
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -26,8 +27,8 @@ from gateway.clock.trusted import TrustedClock
 from gateway.config import SIM_LOCKS, Config
 from gateway.engine.clock_watch import watch_clock
 from gateway.engine.locks import Locks
-from gateway.engine.schedule import Boundaries
 from gateway.host import mdns, sd_notify
+from gateway.host.background import Background
 from gateway.host.ble_radio import configured_radio
 from gateway.host.data_dir_lock import DataDirLock
 from gateway.host.listener import listen
@@ -45,17 +46,19 @@ STORE_BUSY_WAIT_MS = 100
 
 @dataclass
 class Gateway:
+    """Everything the daemon runs, built once (`build`), started once (`start`) and stopped
+    once (`close`): the background tasks it starts are its own, kept alive until then."""
+
     config: Config
     store: Store
+    clock: Clock
     locks: Locks
-    boundaries: Boundaries
     services: Services
     app: web.Application
-    _clock_task: asyncio.Task[None] | None = None
     zwave: ZWaveNetwork | None = None
     radio: Radio | None = None
     nuki: set[str] = field(default_factory=set)
-    _background: list[asyncio.Task[None]] = field(default_factory=list)
+    background: Background = field(default_factory=Background)
 
     @classmethod
     def build(cls, config: Config, clock: Clock | None = None) -> Gateway:
@@ -64,33 +67,23 @@ class Gateway:
         # then the API retries asynchronously and reconcilers back off.
         store.wait_when_busy(STORE_BUSY_WAIT_MS)
         clock = clock or TrustedClock(store)
-        locks = Locks(store, clock, config.pool_size, stall_after=config.stall_after)
-        boundaries = Boundaries(locks.wake)
-        locks.schedule = boundaries.schedule
-        stalled = locks.supervisor.stalled_now
-        services = Services.build(store, clock, locks.wake, stalled)
-        metrics = Metrics(store, stalled)
-        locks.count_operation = metrics.count_operation
-        locks.supervisor.on_restart = metrics.count_restart
-        return cls(config, store, locks, boundaries, services, build_app(services, metrics))
+        metrics = Metrics(store)
+        locks = Locks(store, clock, config.pool_size, config.stall_after, counters=metrics)
+        services = Services.build(store, clock, locks.wake, locks.supervisor.stalled_now)
+        return cls(config, store, clock, locks, services, build_app(services, metrics))
 
     def start(self) -> None:
         self._apply_webhooks()
-        self.boundaries.start()
         self.locks.start()
-        clock = self.services.clock
         policy = DeliveryPolicy(first_retry=self.config.webhook_first_retry)
         retention = timedelta(days=self.config.event_retention_days)
-        self._background = [
-            asyncio.create_task(self._watch_outside_changes(), name="outside-changes"),
-            asyncio.create_task(Deliverer(self.store, clock, policy).run(), name="webhooks"),
-            asyncio.create_task(prune_forever(self.store, clock, retention), name="retention"),
-        ]
-        self.boundaries.clock = clock  # boundaries are armed in the time the engine plans with
-        if isinstance(clock, TrustedClock):
-            self._clock_task = asyncio.create_task(
-                watch_clock(self.store, clock, self.locks.wake_all), name="clock"
-            )
+        keep = self.background.keep
+        keep("outside changes", self._watch_outside_changes)
+        keep("webhooks", Deliverer(self.store, self.clock, policy).run)
+        keep("retention", lambda: prune_forever(self.store, self.clock, retention))
+        if isinstance(self.clock, TrustedClock):
+            clock = self.clock
+            keep("clock", lambda: watch_clock(self.store, clock, self.locks.wake_all))
 
     async def add_remote_locks(self, session: aiohttp.ClientSession) -> None:
         url = self.config.virtual_server_url
@@ -102,11 +95,10 @@ class Gateway:
     async def add_zwave_locks(self, session: aiohttp.ClientSession) -> None:
         """Locks on the zwave-js server: those known from earlier runs at once (offline until
         the server answers), then every lock node the server has."""
-        settings = self.config.extra.get("zwave", {})
-        url = settings.get("url")
-        if not url:
+        url = self.config.zwave_url
+        if url is None:
             return
-        network = ZWaveNetwork(str(url), session, self.locks.add)
+        network = ZWaveNetwork(url, session, self.locks.add)
         for device in devices.all_devices(self.store.conn):
             if device.driver == "zwave":
                 lock = ZWaveLock(device.ref, device.display_name, device.capabilities)
@@ -114,8 +106,7 @@ class Gateway:
                 self.locks.add(lock)
         self.zwave = network
         network.start()
-        wait = float(settings.get("connect_wait_seconds", 5))
-        if not await network.wait_connected(wait):
+        if not await network.wait_connected(self.config.zwave_connect_wait):
             log.warning("zwave-js server %s not reachable yet; its locks show offline", url)
 
     async def add_nuki_locks(self) -> None:
@@ -155,8 +146,7 @@ class Gateway:
             version = self.store.data_version()
             if version != seen:
                 seen = version
-                for device_id in list(self.locks.reconcilers):
-                    self.locks.wake(device_id)
+                self.locks.wake_all()
 
     def healthy(self) -> bool:
         """The store answers (the watchdog also stops by itself if the event loop is stuck)."""
@@ -169,19 +159,15 @@ class Gateway:
     def _apply_webhooks(self) -> None:
         with self.store.transaction() as conn:
             for hook in self.config.webhooks:
-                webhooks.add(conn, hook.url, hook.secret, hook.events, self.services.clock.now())
+                webhooks.add(conn, hook.url, hook.secret, hook.events, self.clock.now())
 
     async def close(self) -> None:
-        for task in self._background:
-            task.cancel()
-        await asyncio.gather(*self._background, return_exceptions=True)
-        if self._clock_task is not None:
-            self._clock_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._clock_task
-        if isinstance(self.services.clock, TrustedClock):
-            self.services.clock.save()
-        self.boundaries.stop()
+        await self.background.close()
+        if isinstance(self.clock, TrustedClock):
+            try:
+                self.clock.save()
+            except sqlite3.Error as exc:  # a full disk at shutdown: the slots matter more
+                log.warning("saving the trusted time at shutdown failed: %s", exc)
         await self.locks.close()
         if self.zwave is not None:
             await self.zwave.close()
@@ -236,12 +222,8 @@ async def serve(config: Config, *, sim: bool) -> None:
 
 
 def tls_context(config: Config) -> ssl.SSLContext | None:
-    cert, key = (
-        config.extra.get("api", {}).get("tls_cert"),
-        config.extra.get("api", {}).get("tls_key"),
-    )
-    if not cert:
+    if config.tls_cert is None:
         return None
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(cert, key)
+    context.load_cert_chain(config.tls_cert, config.tls_key)
     return context

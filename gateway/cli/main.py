@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import sqlite3
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -17,6 +18,7 @@ from gateway.config import Config, ConfigError, load
 from gateway.domain.timefmt import to_iso
 from gateway.host.data_dir_lock import DataDirInUse
 from gateway.host.listener import CannotListen
+from gateway.service.faults import store_fault
 from gateway.store import api_keys
 from gateway.store.db import Store
 from gateway.store.soundness import DatabaseUnusable
@@ -122,6 +124,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args, config)
     except (DatabaseUnusable, DataDirInUse, CannotListen) as exc:
         print(f"lockgw: {exc}", file=sys.stderr)
+        return 1
+    except sqlite3.Error as exc:  # e.g. a full disk or another process's lock at start-up
+        fault = store_fault(exc)
+        what = fault.message if fault is not None else str(exc)
+        print(f"lockgw: database in {config.data_dir}: {what}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # the data dir cannot be written (full, read-only, permissions)
+        print(f"lockgw: {exc.filename or config.data_dir}: {exc.strerror or exc}", file=sys.stderr)
         return 1
 
 

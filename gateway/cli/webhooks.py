@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from gateway.clock import SystemClock
-from gateway.config import Config, ConfigError, check_webhook_url
+from gateway.config import Config, check_webhook_url
 from gateway.store import webhooks
 from gateway.store.db import Store
 from gateway.webhooks.signing import new_secret
@@ -25,8 +25,8 @@ def _run(args: argparse.Namespace, store: Store) -> int:
     if command == "add":
         try:
             url = check_webhook_url(args.url)
-        except ConfigError as exc:
-            print(f"lockgw: {exc}", file=sys.stderr)
+        except ValueError as exc:
+            print(f"lockgw: webhook URL {exc}", file=sys.stderr)
             return 2
         events = None if not args.events else tuple(args.events)
         with store.transaction() as conn:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
@@ -73,11 +74,21 @@ async def watch_clock(
         before = after
         trusted = clock.trusted()
         if trusted != was_trusted or saved_at is None or after.mono - saved_at >= save_every:
-            clock.save()
             saved_at = after.mono
-            mark_clock(store, trusted, after.now)
-            if trusted != was_trusted:
+            if _save(store, clock, trusted, after.now) and trusted != was_trusted:
                 log.log(logging.INFO if trusted else logging.WARNING,
                         "hub clock %s", "trusted" if trusted else "NOT synchronised")  # fmt: skip
                 was_trusted = trusted
         await asyncio.sleep(look_every)
+
+
+def _save(store: Store, clock: TrustedClock, trusted: bool, now: datetime) -> bool:
+    """Save the trusted time and the clock warning; False when the store failed (a full disk,
+    another process's write lock): tried again at the next save, the watch goes on."""
+    try:
+        clock.save()
+        mark_clock(store, trusted, now)
+    except sqlite3.Error as exc:
+        log.warning("saving the trusted time failed (%s); retrying later", exc)
+        return False
+    return True

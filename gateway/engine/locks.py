@@ -7,14 +7,14 @@ import contextlib
 import logging
 import sqlite3
 import uuid
-from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from typing import Protocol
 
 from drivers.base import LockDriver
 from gateway.clock import Clock
 from gateway.domain.models import Device
 from gateway.engine.reconciler import Reconciler
+from gateway.engine.schedule import Boundaries
 from gateway.engine.supervisor import STALL_AFTER, Supervisor
 from gateway.store import devices
 from gateway.store.db import Store
@@ -23,7 +23,21 @@ log = logging.getLogger(__name__)
 
 _DEVICE_NAMESPACE = uuid.UUID("0d8f5b1e-3c2a-4f6e-9a7d-5b4c3e2f1a09")
 
-ArmBoundary = Callable[[str, datetime | None], None]  # (lock, when): wake it then
+
+class EngineCounters(Protocol):
+    """Where the engine counts what it does (the metrics)."""
+
+    def count_operation(self, lock: str, operation: str, outcome: str) -> None: ...
+
+    def count_restart(self, lock: str, task: str) -> None: ...
+
+
+class _NoCounters:
+    def count_operation(self, lock: str, operation: str, outcome: str) -> None:
+        pass
+
+    def count_restart(self, lock: str, task: str) -> None:
+        pass
 
 
 def device_id_for(driver: str, ref: str) -> str:
@@ -33,16 +47,22 @@ def device_id_for(driver: str, ref: str) -> str:
 
 class Locks:
     def __init__(
-        self, store: Store, clock: Clock, pool_size: int, schedule: ArmBoundary | None = None,
+        self,
+        store: Store,
+        clock: Clock,
+        pool_size: int,
         stall_after: float = STALL_AFTER,
-    ) -> None:  # fmt: skip
+        counters: EngineCounters | None = None,
+    ) -> None:
         self.store = store
         self.clock = clock
         self.pool_size = pool_size
-        self.schedule: ArmBoundary = schedule or (lambda device_id, when: None)
-        self.count_operation: Callable[[str, str, str], None] = lambda lock, op, outcome: None
+        self.counters: EngineCounters = counters or _NoCounters()
+        # Each lock's next boundary (starts_at, ends_at, a retry) wakes it; armed once started.
+        self.boundaries = Boundaries(self.wake, clock)
         self.drivers: dict[str, LockDriver] = {}
         self.supervisor = Supervisor(store, clock, stall_after)
+        self.supervisor.on_restart = self.counters.count_restart
         self.reconcilers: dict[str, Reconciler] = self.supervisor.reconcilers
         self._tasks: list[asyncio.Task[None]] = []
         self._started = False
@@ -77,24 +97,18 @@ class Locks:
             driver=driver,
             store=self.store,
             clock=self.clock,
-            schedule=self._schedule,
-            count=self._count,
+            schedule=self.boundaries.schedule,
+            count=self.counters.count_operation,
         )
         log.info("lock %s registered as device %s", info.name, device_id)
         if self._started:  # found after start (a Z-Wave node included later)
             self._run(device_id)
         return device
 
-    def _count(self, device_id: str, operation: str, outcome: str) -> None:
-        self.count_operation(device_id, operation, outcome)
-
-    def _schedule(self, device_id: str, when: datetime | None) -> None:
-        # Looked up at call time: the daemon sets `schedule` after the locks are built.
-        self.schedule(device_id, when)
-
     def start(self) -> None:
         """Run every reconciler and listen to every lock's events."""
         self._started = True
+        self.boundaries.start()
         for device_id in self.reconcilers:
             self._run(device_id)
         self._tasks.append(asyncio.create_task(self.supervisor.watch(), name="liveness"))
@@ -132,6 +146,7 @@ class Locks:
         """Let every reconciler finish its slot operation in flight (up to `grace` seconds),
         then stop everything."""
         self.supervisor.stop()
+        self.boundaries.stop()
         for reconciler in self.reconcilers.values():
             reconciler.stop()
         reconciling = [t for t in self._tasks if t.get_name().startswith("reconcile:")]

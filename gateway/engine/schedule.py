@@ -24,7 +24,7 @@ class Boundaries:
         self._wake = wake
         self.clock: Clock = clock or SystemClock()
         self._timers: dict[str, asyncio.TimerHandle] = {}
-        self._stopped = False
+        self._stopped = True  # nothing is armed before start()
 
     def start(self) -> None:
         self._stopped = False

@@ -7,5 +7,4 @@ from gateway.config import Config
 
 
 async def configured_radio(config: Config) -> Radio:
-    settings = config.extra.get("nuki", {})
-    return await radio_from(settings.get("radio"), str(settings.get("radio_argument", "")))
+    return await radio_from(config.nuki_radio, config.nuki_radio_argument)

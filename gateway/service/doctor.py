@@ -27,7 +27,7 @@ class Check:
 
 
 def _zwave(config: Config) -> Check:
-    url = config.extra.get("zwave", {}).get("url")
+    url = config.zwave_url
     if not url:
         return Check("zwave-js server", None, "not configured ([zwave] url)")
     parts = urlsplit(url)

@@ -6,21 +6,21 @@ request histogram are updated as things happen. One registry per app: no global 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from gateway.domain.issues import STALL_WARNING, has
 from gateway.store import devices, webhooks
 from gateway.store import pool as pool_store
 from gateway.store.db import Store
 
 
 class StoreCollector(Collector):
-    def __init__(self, store: Store, stalled: Callable[[], frozenset[str]]) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
-        self.stalled = stalled
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         conn = self.store.conn
@@ -34,7 +34,6 @@ class StoreCollector(Collector):
             "lockgw_lock_stalled", "1 when the lock's work has made no progress for too long",
             labels=["lock"],
         )  # fmt: skip
-        stalled = self.stalled()
         pool = GaugeMetricFamily(
             "lockgw_pool_ready_codes", "Backup codes ready on the lock", labels=["lock"]
         )
@@ -47,7 +46,7 @@ class StoreCollector(Collector):
         for device in devices.all_devices(conn):
             queue.add_metric([device.name], pending.get(device.device_id, 0))
             online.add_metric([device.name], 1 if device.online else 0)
-            stalled_gauge.add_metric([device.name], 1 if device.device_id in stalled else 0)
+            stalled_gauge.add_metric([device.name], 1 if has(device.warnings, STALL_WARNING) else 0)
             if device.has_pool:
                 pool.add_metric([device.name], pool_store.ready(conn, device.device_id))
         backlog = GaugeMetricFamily(
@@ -63,9 +62,9 @@ class StoreCollector(Collector):
 
 
 class Metrics:
-    def __init__(self, store: Store, stalled: Callable[[], frozenset[str]] = frozenset) -> None:
+    def __init__(self, store: Store) -> None:
         self.registry = CollectorRegistry()
-        self.registry.register(StoreCollector(store, stalled))
+        self.registry.register(StoreCollector(store))
         self.restarts = Counter(
             "lockgw_task_restarts", "Reconcilers and event pumps restarted after they died",
             ["lock", "task"], registry=self.registry,

@@ -13,6 +13,7 @@ import functools
 import json
 import logging
 import random
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -36,6 +37,9 @@ class DeliveryPolicy:
     timeout: float = 10.0
 
 
+STORE_PAUSE_FIRST, STORE_PAUSE_MAX = 2.0, 60.0
+
+
 @dataclass
 class Deliverer:
     store: Store
@@ -47,6 +51,7 @@ class Deliverer:
         self._wake = asyncio.Event()
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._session: aiohttp.ClientSession | None = None
+        self._store_pause = STORE_PAUSE_FIRST / 2
         self.store.on_commit(self._wake.set)
 
     async def run(self) -> None:
@@ -94,7 +99,17 @@ class Deliverer:
             if head is None or head[1] > self.clock.now():
                 return
             delivery, _ = head
-            await self._attempt(webhook, delivery)
+            try:
+                await self._attempt(webhook, delivery)
+            except sqlite3.Error as exc:
+                # The outcome could not be recorded (full disk, busy): the delivery stays due
+                # and is sent again (at least once), after a pause, never in a tight loop.
+                self._store_pause = min(STORE_PAUSE_MAX, self._store_pause * 2)
+                log.warning("webhook %s: recording a delivery failed (%s); pausing %.0f s",
+                            webhook.url, exc, self._store_pause)  # fmt: skip
+                await asyncio.sleep(self._store_pause)
+                return
+            self._store_pause = STORE_PAUSE_FIRST / 2
 
     async def _attempt(self, webhook: webhooks.Webhook, delivery: webhooks.Delivery) -> None:
         body = self._payload(delivery.event_id)

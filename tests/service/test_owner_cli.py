@@ -32,7 +32,7 @@ async def test_doctor_reports_each_failure_it_checks_for(tmp_path: Path) -> None
     await hub.reconciler(device_id).reconcile_once()
     closed = free_port()
     config = Config(data_dir=tmp_path / "data",
-                    extra={"zwave": {"url": f"ws://127.0.0.1:{closed}"}})  # fmt: skip
+                    zwave_url=f"ws://127.0.0.1:{closed}")  # fmt: skip
     no_adapter = tmp_path / "sys-bluetooth"
     checks = {c.name: c for c in run_checks(config, hub.store, sysfs=no_adapter)}
     assert checks["zwave-js server"].ok is False
