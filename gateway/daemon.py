@@ -30,13 +30,14 @@ from gateway.engine.locks import Locks
 from gateway.host import mdns, sd_notify
 from gateway.host.background import Background
 from gateway.host.ble_radio import configured_radio
-from gateway.host.data_dir_lock import DataDirLock
+from gateway.host.data_dir_lock import LOCK_FILE, DataDirLock
 from gateway.host.listener import listen
 from gateway.service.bundle import Services
 from gateway.service.metrics import Metrics
 from gateway.service.retention import prune_forever
 from gateway.store import devices, webhooks
-from gateway.store.db import Store
+from gateway.store.db import DB_FILE, Store
+from gateway.store.soundness import check_not_lost
 from gateway.webhooks.delivery import Deliverer, DeliveryPolicy
 
 log = logging.getLogger("lockgw")
@@ -124,8 +125,9 @@ class Gateway:
         return NukiLock(files.credentials(), files.name(), files, radio)
 
     def add_locks(self, sim: bool) -> None:
-        hardware = (self.config.virtual_server_url is not None or self.zwave is not None
-                    or bool(self.nuki))  # fmt: skip
+        hardware = (
+            self.config.virtual_server_url is not None or self.zwave is not None or bool(self.nuki)
+        )
         wanted = self.config.virtual_locks or (SIM_LOCKS if sim and not hardware else ())
         for lock_config in wanted:
             lock = make_lock(lock_config.profile, lock_config.ref, lock_config.name)
@@ -177,6 +179,7 @@ class Gateway:
 async def serve(config: Config, *, sim: bool) -> None:
     # One daemon per data dir, and the API's port bound before any lock is contacted: either
     # refusal is one line (DataDirInUse, CannotListen), with nothing touched.
+    check_not_lost(config.data_dir, DB_FILE, LOCK_FILE)
     data_dir_lock = DataDirLock.take(config.data_dir)
     listener = listen(config.host, config.port)
     stop = asyncio.Event()

@@ -18,7 +18,7 @@ from gateway.clock import SystemClock
 from gateway.config import Config
 from gateway.host.data_dir_lock import DataDirInUse
 from gateway.service.bundle import Services
-from gateway.service.doctor import run_checks
+from gateway.service.doctor import Check, run_checks
 from gateway.service.restore import RestoreRefused, restore
 from gateway.store import access_codes, api_keys, devices
 from gateway.store import pool as pool_store
@@ -72,6 +72,15 @@ def run_owner_command(args: argparse.Namespace, config: Config) -> int:
         return _init(args, config)
     if args.command == "restore":
         return _restore(args, config)
+    if args.command == "doctor" and not (config.data_dir / DB_FILE).exists():
+        return _doctor(args, run_checks(config, None))  # never creates a database
+    if not (config.data_dir / DB_FILE).exists():
+        print(
+            f"lockgw: no database in {config.data_dir} (run `lockgw init`, or restore a "
+            "backup with `lockgw restore FILE`)",
+            file=sys.stderr,
+        )
+        return 1
     store = Store(config.data_dir)
     try:
         return _with_store(args, config, store)
@@ -87,28 +96,31 @@ def _with_store(args: argparse.Namespace, config: Config, store: Store) -> int:
     if args.command == "devices":
         rows = [views.device(d, workspace) for d in devices.all_devices(conn)]
         flat = [
-            {"device_id": r["device_id"], "name": r["display_name"],
-             "online": r["properties"]["online"], "type": r["device_type"]}
+            {
+                "device_id": r["device_id"],
+                "name": r["display_name"],
+                "online": r["properties"]["online"],
+                "type": r["device_type"],
+            }
             for r in rows
-        ]  # fmt: skip
+        ]
         _print(args, rows if args.json else flat, ["device_id", "name", "online", "type"])
     elif args.command == "codes":
         return _codes(args, store)
     elif args.command == "pool":
         rows = [
-            {"device_id": d.device_id, "name": d.name,
-             "enabled": d.backup_access_code_pool_enabled, "size": d.pool_size,
-             "ready": pool_store.ready(conn, d.device_id)}
+            {
+                "device_id": d.device_id,
+                "name": d.name,
+                "enabled": d.backup_access_code_pool_enabled,
+                "size": d.pool_size,
+                "ready": pool_store.ready(conn, d.device_id),
+            }
             for d in devices.all_devices(conn)
-        ]  # fmt: skip
+        ]
         _print(args, rows, ["device_id", "name", "enabled", "size", "ready"])
     elif args.command == "doctor":
-        checks = run_checks(config, store)
-        rows = [asdict(c) for c in checks]
-        for row in rows:
-            row["ok"] = {True: "ok", False: "FAIL", None: "-"}[row["ok"]]
-        _print(args, rows, ["name", "ok", "detail"])
-        return 1 if any(c.ok is False for c in checks) else 0
+        return _doctor(args, run_checks(config, store))
     elif args.command == "backup":
         target = sqlite3.connect(args.file)
         with target:
@@ -118,11 +130,24 @@ def _with_store(args: argparse.Namespace, config: Config, store: Store) -> int:
     return 0
 
 
+def _doctor(args: argparse.Namespace, checks: list[Check]) -> int:
+    rows = [asdict(c) for c in checks]
+    for row in rows:
+        row["ok"] = {True: "ok", False: "FAIL", None: "-"}[row["ok"]]
+    _print(args, rows, ["name", "ok", "detail"])
+    return 1 if any(c.ok is False for c in checks) else 0
+
+
 def _codes(args: argparse.Namespace, store: Store) -> int:
     services = Services.build(store, SystemClock(), lambda device_id: None)
     if args.action == "create":
-        params = {"device_id": args.device, "code": args.code, "name": args.name,
-                  "starts_at": args.starts_at, "ends_at": args.ends_at}  # fmt: skip
+        params = {
+            "device_id": args.device,
+            "code": args.code,
+            "name": args.name,
+            "starts_at": args.starts_at,
+            "ends_at": args.ends_at,
+        }
         code, _ = services.access_codes.create(
             CreateAccessCode.model_validate({k: v for k, v in params.items() if v is not None})
         )
@@ -133,9 +158,11 @@ def _codes(args: argparse.Namespace, store: Store) -> int:
         print(f"deleting {args.id}")
     else:
         found, _ = access_codes.page(
-            store.conn, managed=True, device_ids=[args.device] if args.device else None,
+            store.conn,
+            managed=True,
+            device_ids=[args.device] if args.device else None,
             limit=10_000,
-        )  # fmt: skip
+        )
         rows = [views.access_code(c, store.workspace_id) for c in found]
         _print(args, rows, ["access_code_id", "device_id", "name", "code", "status"])
     return 0
@@ -170,6 +197,8 @@ def _restore(args: argparse.Namespace, config: Config) -> int:
         print(f"lockgw: {exc}; stop it first (systemctl stop lockgw)", file=sys.stderr)
         return 1
     print(f"restored {args.file} into {config.data_dir / DB_FILE}")
-    print(f"at the next start the daemon reads each of the {locks} locks in full and keeps "
-          "what they hold that the backup does not know as unmanaged codes")  # fmt: skip
+    print(
+        f"at the next start the daemon reads each of the {locks} locks in full and keeps "
+        "what they hold that the backup does not know as unmanaged codes"
+    )
     return 0

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
-import socket
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+
+import aiohttp
 
 from gateway.clock.trusted import kernel_clock_synchronised
 from gateway.config import Config
 from gateway.domain.issues import STALL_WARNING
 from gateway.domain.models import Device
+from gateway.host.data_dir_lock import LOCK_FILE
 from gateway.store import devices
 from gateway.store.db import Store
+from gateway.store.soundness import ADVICE
 
+ZWAVE_GREETING_SECONDS = 3.0
 MIN_FREE_BYTES = 200 * 1024 * 1024
 BLUETOOTH = Path("/sys/class/bluetooth")
 
@@ -30,12 +35,29 @@ def _zwave(config: Config) -> Check:
     url = config.zwave_url
     if not url:
         return Check("zwave-js server", None, "not configured ([zwave] url)")
-    parts = urlsplit(url)
+    # A server that accepts the connection but never speaks is not healthy: ask for its
+    # greeting (its version), in a thread of its own so any caller's event loop is left alone.
+    with ThreadPoolExecutor(1) as pool:
+        problem = pool.submit(asyncio.run, _zwave_greeting(url)).result()
+    if problem is None:
+        return Check("zwave-js server", True, f"{url} answers")
+    return Check("zwave-js server", False, f"{url} {problem}")
+
+
+async def _zwave_greeting(url: str, seconds: float = ZWAVE_GREETING_SECONDS) -> str | None:
     try:
-        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 3000), 2):
-            return Check("zwave-js server", True, f"{url} answers")
-    except OSError as exc:
-        return Check("zwave-js server", False, f"{url} unreachable: {exc.strerror or exc}")
+        async with (
+            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=seconds)) as session,
+            session.ws_connect(url, heartbeat=None) as ws,
+        ):
+            message = await ws.receive(timeout=seconds)
+    except TimeoutError:
+        return f"accepted the connection but said nothing in {seconds:.0f} s (hung?)"
+    except (aiohttp.ClientError, OSError) as exc:
+        return f"unreachable: {getattr(exc, 'strerror', None) or exc}"
+    if message.type is not aiohttp.WSMsgType.TEXT or '"version"' not in message.data:
+        return "answered, but not as a zwave-js server"
+    return None
 
 
 def _bluetooth(sysfs: Path) -> Check:
@@ -79,12 +101,15 @@ def _locks(store: Store) -> list[Check]:
     return [_lock(d) for d in devices.all_devices(store.conn)]
 
 
-def run_checks(config: Config, store: Store, sysfs: Path = BLUETOOTH) -> list[Check]:
-    return [
-        _zwave(config),
-        _bluetooth(sysfs),
-        _clock(),
-        _disk(config.data_dir),
-        _database(store),
-        *_locks(store),
-    ]
+def _no_database(data_dir: Path) -> Check:
+    if (data_dir / LOCK_FILE).exists():  # a daemon ran here: the database was lost
+        return Check("database", False, f"MISSING from {data_dir}, in use before: {ADVICE}")
+    return Check("database", None, "none yet (a fresh install: `lockgw init`)")
+
+
+def run_checks(config: Config, store: Store | None, sysfs: Path = BLUETOOTH) -> list[Check]:
+    """Every check; `store` None: there is no database file (doctor never creates one)."""
+    common = [_zwave(config), _bluetooth(sysfs), _clock(), _disk(config.data_dir)]
+    if store is None:
+        return [*common, _no_database(config.data_dir)]
+    return [*common, _database(store), *_locks(store)]

@@ -8,7 +8,7 @@ from typing import Any
 from gateway.clock import Clock
 from gateway.clock.trusted import TrustedClock
 from gateway.store import devices, webhooks
-from gateway.store.db import Store
+from gateway.store.db import FileGone, Store
 from gateway.store.faults import MESSAGES
 
 
@@ -19,6 +19,9 @@ def component_health(
     stalled = len(stalled_locks())
     try:
         conn.execute("SELECT 1").fetchone()
+        store.check_still_there()
+    except FileGone as exc:
+        store.faults.saw(exc)
     except Exception:
         return {"ok": False, "status": "down", "components": {"store": "error"}}
     # Reads work, but the latest write may have failed (full disk, busy, I/O).

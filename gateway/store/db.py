@@ -38,6 +38,18 @@ def _statements(script: str) -> list[str]:
     return statements
 
 
+class FileGone(sqlite3.OperationalError):
+    """The database file is no longer the one this store opened."""
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_dev, stat.st_ino)
+
+
 class Store:
     def __init__(self, data_dir: Path) -> None:
         self.faults = StoreFaults()
@@ -47,6 +59,7 @@ class Store:
         soundness.check_file(self.path)
         with soundness.damage_is_unusable(self.path):
             self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self._identity = _identity(self.path)
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA journal_mode=WAL")
             # Intent must survive power loss before any radio work starts.
@@ -81,6 +94,12 @@ class Store:
         """Changes whenever another connection (another process) commits."""
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
+    def check_still_there(self) -> None:
+        """A database file deleted or replaced under the running daemon (by hand, or a restore
+        that ignored the lock) would swallow every write: refuse them instead."""
+        if _identity(self.path) != self._identity:
+            raise FileGone(f"disk I/O error: {self.path} was removed or replaced while in use")
+
     def wait_when_busy(self, milliseconds: int) -> None:
         """How long a write waits for another process's write lock before failing with a busy
         fault. The daemon waits briefly (its event loop must not stall) and retries later."""
@@ -94,6 +113,7 @@ class Store:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE ... COMMIT; rolls back on any exception, so nothing half-applies."""
         try:
+            self.check_still_there()
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
             self.faults.saw(exc)

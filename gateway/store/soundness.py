@@ -65,3 +65,11 @@ def damage_is_unusable(path: Path) -> Iterator[None]:
         if not is_damage(exc):
             raise
         raise DatabaseUnusable(path, f"is damaged ({exc})") from None
+
+
+def check_not_lost(data_dir: Path, db_file: str, used_marker: str) -> None:
+    """A data dir a daemon has used before (its `used_marker` file is there) whose database is
+    gone lost it: starting afresh would forget every key and code, so that is refused."""
+    path = data_dir / db_file
+    if (data_dir / used_marker).exists() and not path.exists():
+        raise DatabaseUnusable(path, "is missing from a data dir in use before")

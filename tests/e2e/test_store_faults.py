@@ -8,6 +8,7 @@ import errno
 import os
 import sqlite3
 import subprocess
+import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -40,8 +41,9 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
     """The hub's data dir on its own 16 MiB file system, so it can really fill up."""
     mount = tmp_path / "small-disk"
     mount.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m,mode=0700", "tmpfs", str(mount)],
-                   check=True)  # fmt: skip
+    subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=16m,mode=0700", "tmpfs", str(mount)], check=True
+    )
     yield mount
     subprocess.run(["umount", "-l", str(mount)], check=False)
 
@@ -91,12 +93,12 @@ def test_a_full_disk_mid_programming_answers_clearly_and_converges_once_freed(
             device_ids = _devices(seam)
             for n in range(30):
                 ref = list(LOCKS)[n % 2]
-                seam.access_codes.create(device_id=device_ids[ref], name=f"Guest {n}",
-                                         code=f"{4100 + n * 37}")  # fmt: skip
+                seam.access_codes.create(
+                    device_id=device_ids[ref], name=f"Guest {n}", code=f"{4100 + n * 37}"
+                )
             filler = _fill(small_disk)  # while the codes are being programmed
             with pytest.raises(SeamHttpApiError) as refused:
-                seam.access_codes.create(device_id=device_ids["flat-1"], name="Late",
-                                         code="9315")  # fmt: skip
+                seam.access_codes.create(device_id=device_ids["flat-1"], name="Late", code="9315")
             assert refused.value.status_code == 507
             assert refused.value.code == "hub_store_full"
             assert "disk is full" in str(refused.value)
@@ -106,8 +108,11 @@ def test_a_full_disk_mid_programming_answers_clearly_and_converges_once_freed(
             time.sleep(6)  # the fault itself: the disk stays full for 6 s
             filler.unlink()
             for ref, device_id in device_ids.items():
-                eventually(lambda r=ref, d=device_id: _converged(seam, lock_server, r, d),
-                           timeout=60, interval=0.2)  # fmt: skip
+                eventually(
+                    lambda r=ref, d=device_id: _converged(seam, lock_server, r, d),
+                    timeout=60,
+                    interval=0.2,
+                )
                 held = Counter(lock_server.codes(ref).values())
                 assert len(held) == 15 and set(held.values()) == {1}, held
             assert "Late" not in {
@@ -116,11 +121,14 @@ def test_a_full_disk_mid_programming_answers_clearly_and_converges_once_freed(
             late = seam.access_codes.create(
                 device_id=device_ids["flat-1"], name="Late", code="9315"
             )
-            eventually(lambda: seam.access_codes.get(access_code_id=late.access_code_id).status
-                       == "set", timeout=30)  # fmt: skip
+            eventually(
+                lambda: seam.access_codes.get(access_code_id=late.access_code_id).status == "set",
+                timeout=30,
+            )
             assert "9315" in lock_server.codes("flat-1").values()
-            eventually(lambda: httpx.get(f"{daemon.url}/health").json()["components"]["store"]
-                       == "ok")  # fmt: skip
+            eventually(
+                lambda: httpx.get(f"{daemon.url}/health").json()["components"]["store"] == "ok"
+            )
         assert "store fault" in daemon.log()  # the reconcilers met the full disk too
         assert "Traceback" not in daemon.log()
     finally:
@@ -137,8 +145,12 @@ def test_another_process_holding_the_database_neither_stalls_the_api_nor_fails_a
             holder = sqlite3.connect(tmp_path / DB_FILE, isolation_level=None)
             holder.execute("BEGIN IMMEDIATE")  # e.g. a backup tool, or `sqlite3` by hand
             with ThreadPoolExecutor(1) as pool:
-                created = pool.submit(seam.access_codes.create, device_id=device_id,
-                                      name="During the hold", code="6271")  # fmt: skip
+                created = pool.submit(
+                    seam.access_codes.create,
+                    device_id=device_id,
+                    name="During the hold",
+                    code="6271",
+                )
                 held_since = time.monotonic()
                 # The event loop keeps serving while the write waits: each answer comes long
                 # before the 5 s hold is over (a stalled loop would time these out).
@@ -151,10 +163,48 @@ def test_another_process_holding_the_database_neither_stalls_the_api_nor_fails_a
                 holder.execute("ROLLBACK")
                 code = created.result(timeout=15)
             assert answers >= 3
-            eventually(lambda: seam.access_codes.get(access_code_id=code.access_code_id).status
-                       == "set", timeout=30)  # fmt: skip
+            eventually(
+                lambda: seam.access_codes.get(access_code_id=code.access_code_id).status == "set",
+                timeout=30,
+            )
             assert "6271" in lock_server.codes("flat-2").values()
         assert "Traceback" not in daemon.log()
     finally:
         daemon.kill()
         os.sync()
+
+
+def test_a_database_deleted_under_the_daemon_is_refused_not_silently_forgotten(
+    tmp_path: Path, lock_server: VirtualLockServer
+) -> None:
+    daemon = _start(tmp_path, lock_server)
+    try:
+        client = httpx.Client(
+            base_url=daemon.url, headers={"Authorization": f"Bearer {daemon.key}"}
+        )
+        device_id = client.get("/devices/list").json()["devices"][0]["device_id"]
+        for leftover in tmp_path.glob(f"{DB_FILE}*"):
+            leftover.unlink()  # by hand, by mistake
+        response = client.post("/access_codes/create", json={"device_id": device_id})
+        assert response.status_code == 503, response.text
+        assert response.json()["error"]["type"] == "hub_store_io_error"
+        assert httpx.get(f"{daemon.url}/health").json()["components"]["store"] == "io_error"
+        doctor = subprocess.run(
+            [sys.executable, "-m", "gateway", "doctor", "--data-dir", str(tmp_path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert doctor.returncode == 1 and "MISSING" in doctor.stdout, doctor.stdout
+        assert not (tmp_path / DB_FILE).exists()  # doctor did not make a new, empty one
+    finally:
+        daemon.kill()
+    again = subprocess.run(
+        [sys.executable, "-m", "gateway", "serve", "--data-dir", str(tmp_path), "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert again.returncode == 1 and "is missing from a data dir in use before" in again.stderr
+    assert len(again.stderr.strip().splitlines()) == 1, again.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -31,8 +32,7 @@ async def test_doctor_reports_each_failure_it_checks_for(tmp_path: Path) -> None
     lock.faults.offline = True
     await hub.reconciler(device_id).reconcile_once()
     closed = free_port()
-    config = Config(data_dir=tmp_path / "data",
-                    zwave_url=f"ws://127.0.0.1:{closed}")  # fmt: skip
+    config = Config(data_dir=tmp_path / "data", zwave_url=f"ws://127.0.0.1:{closed}")
     no_adapter = tmp_path / "sys-bluetooth"
     checks = {c.name: c for c in run_checks(config, hub.store, sysfs=no_adapter)}
     assert checks["zwave-js server"].ok is False
@@ -54,6 +54,7 @@ async def test_doctor_reports_each_failure_it_checks_for(tmp_path: Path) -> None
 def test_doctor_exits_non_zero_and_speaks_json_for_scripts(tmp_path: Path) -> None:
     config = tmp_path / "c.toml"
     config.write_text(f'[zwave]\nurl = "ws://127.0.0.1:{free_port()}"\n')
+    Store(tmp_path).close()  # an installed hub (doctor never creates a database itself)
     result = lockgw("doctor", "--json", "--config", str(config), "--data-dir", str(tmp_path))
     assert result.returncode == 1
     checks = {c["name"]: c for c in json.loads(result.stdout)}
@@ -62,8 +63,9 @@ def test_doctor_exits_non_zero_and_speaks_json_for_scripts(tmp_path: Path) -> No
 
 
 def test_init_writes_the_config_and_the_first_key(tmp_path: Path) -> None:
-    result = lockgw("init", "--config-dir", str(tmp_path / "etc"), "--data-dir",
-                    str(tmp_path / "var"))  # fmt: skip
+    result = lockgw(
+        "init", "--config-dir", str(tmp_path / "etc"), "--data-dir", str(tmp_path / "var")
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1].startswith("seam_lgw_")
     assert str(tmp_path / "var") in (tmp_path / "etc" / "config.toml").read_text()
@@ -75,16 +77,28 @@ def test_codes_created_from_the_cli_reach_the_lock_of_a_running_daemon(tmp_path:
     try:
         listed = lockgw("devices", "list", "--json", "--data-dir", str(tmp_path))
         device_id = json.loads(listed.stdout)[0]["device_id"]
-        made = lockgw("codes", "create", "--device", device_id, "--code", "731942", "--name",
-                      "Cleaner", "--json", "--data-dir", str(tmp_path))  # fmt: skip
+        made = lockgw(
+            "codes",
+            "create",
+            "--device",
+            device_id,
+            "--code",
+            "731942",
+            "--name",
+            "Cleaner",
+            "--json",
+            "--data-dir",
+            str(tmp_path),
+        )
         assert made.returncode == 0, made.stderr
         code_id = json.loads(made.stdout)[0]["access_code_id"]
         client = httpx.Client(
             base_url=daemon.url, headers={"Authorization": f"Bearer {daemon.key}"}
         )
         eventually(lambda: code_status(client, code_id) == "set")
-        bad = lockgw("codes", "create", "--device", device_id, "--code", "12", "--data-dir",
-                     str(tmp_path))  # fmt: skip
+        bad = lockgw(
+            "codes", "create", "--device", device_id, "--code", "12", "--data-dir", str(tmp_path)
+        )
         assert bad.returncode == 2
         assert "code" in bad.stderr
         table = lockgw("codes", "list", "--device", device_id, "--data-dir", str(tmp_path))
@@ -116,3 +130,18 @@ def test_backup_then_restore_round_trips_a_live_database(tmp_path: Path) -> None
     }
     assert devices.all_devices(store.conn)
     store.close()
+
+
+def test_doctor_calls_a_zwave_js_server_that_accepts_but_never_answers_hung(
+    tmp_path: Path,
+) -> None:
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()  # the kernel accepts connections; nobody ever speaks
+        port = silent.getsockname()[1]
+        checks = {
+            c.name: c
+            for c in run_checks(Config(data_dir=tmp_path, zwave_url=f"ws://127.0.0.1:{port}"), None)
+        }
+    assert checks["zwave-js server"].ok is False
+    assert "said nothing" in checks["zwave-js server"].detail

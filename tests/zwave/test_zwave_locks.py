@@ -3,12 +3,15 @@ What a user sees through the API is checked against what the simulated lock real
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import NamedTuple
 
 import pytest
 from seam import Seam
 from seam.exceptions import SeamHttpInvalidInputError
 
+from gateway.config import Config
+from gateway.service.doctor import run_checks
 from tests.support.wait import eventually
 from tests.support.zwave_sim import ZWaveSim
 from tests.zwave.conftest import NODES, device_for
@@ -68,9 +71,14 @@ def test_locks_describe_themselves_from_the_node(seam: Seam, fresh: ZWaveSim) ->
     ],
 )  # fmt: skip
 def test_a_code_changed_or_deleted_at_the_keypad_is_put_back(
-    seam: Seam, fresh: ZWaveSim, kind: str, pin: str, action: str, changed_to: str | None,
+    seam: Seam,
+    fresh: ZWaveSim,
+    kind: str,
+    pin: str,
+    action: str,
+    changed_to: str | None,
     report: str,
-) -> None:  # fmt: skip
+) -> None:
     node = NODES[kind]
     _, slot = _set(seam, fresh, node, pin)
     change = {} if changed_to is None else {"code": changed_to}
@@ -171,5 +179,12 @@ def test_lock_and_unlock_door_go_through_the_door_lock_cc(seam: Seam, fresh: ZWa
 
         assert eventually(done, timeout=30) == "success"
         assert fresh.node(NODES["schlage"])["door_mode"] == (0xFF if locked else 0x00)
-        eventually(lambda want=locked: seam.locks.get(device_id=device_id).properties.locked
-                   == want, timeout=10)  # fmt: skip
+        eventually(
+            lambda want=locked: seam.locks.get(device_id=device_id).properties.locked == want,
+            timeout=10,
+        )
+
+
+def test_doctor_hears_the_zwave_js_server_greet_it(zwave: ZWaveSim, tmp_path: Path) -> None:
+    checks = {c.name: c for c in run_checks(Config(data_dir=tmp_path, zwave_url=zwave.url), None)}
+    assert checks["zwave-js server"].ok is True, checks["zwave-js server"].detail
