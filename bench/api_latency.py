@@ -46,9 +46,12 @@ def _wait_until_programmed(client: httpx.Client, count: int) -> None:
     while time.monotonic() < deadline:
         events = client.get(
             "/events/list",
-            params={"since": "2000-01-01T00:00:00Z", "event_type": "access_code.set_on_device",
-                    "limit": count},
-        ).json()["events"]  # fmt: skip
+            params={
+                "since": "2000-01-01T00:00:00Z",
+                "event_type": "access_code.set_on_device",
+                "limit": count,
+            },
+        ).json()["events"]
         if len(events) >= count:
             return
         time.sleep(0.5)

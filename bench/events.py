@@ -93,8 +93,11 @@ def throughput() -> dict[str, float]:
         finally:
             daemon.stop()
             receiver.stop()
-    return {"backlog_events": total, "drain_s": round(seconds, 2),
-            "events_per_s": round(total / seconds, 1)}  # fmt: skip
+    return {
+        "backlog_events": total,
+        "drain_s": round(seconds, 2),
+        "events_per_s": round(total / seconds, 1),
+    }
 
 
 def main() -> None:

@@ -75,8 +75,10 @@ async def _batches(hub: Harness, air: Air, device_id: str) -> tuple[list[float],
         await hub.settle(device_id)
         samples.append(time.perf_counter() - start)
         connections.append(air.lock.connects - connects)
-        assert all(hub.code(c.access_code_id).status is CodeStatus.SET  # type: ignore[union-attr]
-                   for c in codes)  # fmt: skip
+        assert all(
+            hub.code(c.access_code_id).status is CodeStatus.SET  # type: ignore[union-attr]
+            for c in codes
+        )
         for code in codes:
             hub.delete(code.access_code_id)
         await hub.settle(device_id)

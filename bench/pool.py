@@ -33,9 +33,13 @@ def _gateway(tmp: Path, server: VirtualLockServer, pool_size: int) -> tuple[Daem
 def _guest(client: httpx.Client, device_id: str, pool: bool = True) -> str:
     body = client.post(
         "/access_codes/create",
-        json={"device_id": device_id, "starts_at": "2000-01-01T00:00:00Z",
-              "ends_at": "2099-01-01T00:00:00Z", "use_backup_access_code_pool": pool},
-    ).json()  # fmt: skip
+        json={
+            "device_id": device_id,
+            "starts_at": "2000-01-01T00:00:00Z",
+            "ends_at": "2099-01-01T00:00:00Z",
+            "use_backup_access_code_pool": pool,
+        },
+    ).json()
     return str(body["access_code"]["access_code_id"])
 
 
@@ -99,8 +103,11 @@ def pull_latency() -> dict[str, object]:
         finally:
             daemon.stop()
             server.stop()
-    return {"lock_offline": offline, "first_pull": summary_ms(first),
-            "second_pull_same_code": summary_ms(again)}  # fmt: skip
+    return {
+        "lock_offline": offline,
+        "first_pull": summary_ms(first),
+        "second_pull_same_code": summary_ms(again),
+    }
 
 
 def main() -> None:

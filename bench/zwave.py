@@ -39,14 +39,19 @@ def gateway_latency(sim: ZWaveSim, tmp: Path) -> dict[str, Any]:
     config.write_text(f'[zwave]\nurl = "{sim.url}"\n\n[pool]\nsize = 0\n')
     daemon = Daemon(tmp, config=config, sim=False)
     daemon.start()
-    client = httpx.Client(base_url=daemon.url, timeout=30,
-                          headers={"Authorization": f"Bearer {daemon.key}"})  # fmt: skip
+    client = httpx.Client(
+        base_url=daemon.url, timeout=30, headers={"Authorization": f"Bearer {daemon.key}"}
+    )
     device_id = device_id_for("zwave", lock_ref(HOME_ID, KWIKSET))
     device = {"device_id": device_id}
     try:
         eventually(lambda: client.get("/devices/get", params=device).is_success, **POLL)
-        eventually(lambda: client.get("/devices/get", params=device)
-                   .json()["device"]["properties"]["online"], **POLL)  # fmt: skip
+        eventually(
+            lambda: client.get("/devices/get", params=device).json()["device"]["properties"][
+                "online"
+            ],
+            **POLL,
+        )
         samples: list[float] = []
         frames: list[int] = []
         for n in range(CODES):
@@ -59,13 +64,16 @@ def gateway_latency(sim: ZWaveSim, tmp: Path) -> dict[str, Any]:
             access_code_id = body["access_code"]["access_code_id"]
             eventually(lambda: code_status(client, access_code_id) == "set", **POLL)  # noqa: B023
             samples.append(time.perf_counter() - started)
-            client.request("DELETE", "/access_codes/delete",
-                           params={"access_code_id": access_code_id})  # fmt: skip
+            client.request(
+                "DELETE", "/access_codes/delete", params={"access_code_id": access_code_id}
+            )
             eventually(lambda: _gone(client, access_code_id), **POLL)  # noqa: B023
             frames.append(_user_code_frames(sim.received(KWIKSET)))
-        return {"create_to_set": summary_ms(samples),
-                "user_code_frames_per_life_cycle": max(set(frames), key=frames.count),
-                "frames_seen": sorted(set(frames))}  # fmt: skip
+        return {
+            "create_to_set": summary_ms(samples),
+            "user_code_frames_per_life_cycle": max(set(frames), key=frames.count),
+            "frames_seen": sorted(set(frames)),
+        }
     finally:
         daemon.stop()
 
@@ -96,11 +104,11 @@ async def bare_and_drift(sim: ZWaveSim) -> dict[str, Any]:
         bare_set_get: list[float] = []
         for n in range(BARE):
             started = time.perf_counter()
-            await node.async_invoke_cc_api(CommandClass.USER_CODE, "set", 200, 1, f"{6100 + n}",
-                                           wait_for_result=True)  # fmt: skip
+            await node.async_invoke_cc_api(
+                CommandClass.USER_CODE, "set", 200, 1, f"{6100 + n}", wait_for_result=True
+            )
             bare_set.append(time.perf_counter() - started)
-            await node.async_invoke_cc_api(CommandClass.USER_CODE, "get", 200,
-                                           wait_for_result=True)  # fmt: skip
+            await node.async_invoke_cc_api(CommandClass.USER_CODE, "get", 200, wait_for_result=True)
             bare_set_get.append(time.perf_counter() - started)
         await node.async_invoke_cc_api(CommandClass.USER_CODE, "clear", 200, wait_for_result=True)
         await client.disconnect()
@@ -125,11 +133,13 @@ async def bare_and_drift(sim: ZWaveSim) -> dict[str, Any]:
     return {
         "bare_set": summary_ms(bare_set),
         "bare_set_then_get": summary_ms(bare_set_get),
-        "drift_check": {"checksum_frames": checksum_frames,
-                        "checksum_ms": round(checksum_s * 1000, 1),
-                        "full_scan_frames": scan_frames,
-                        "full_scan_ms": round(scan_s * 1000, 1)},
-    }  # fmt: skip
+        "drift_check": {
+            "checksum_frames": checksum_frames,
+            "checksum_ms": round(checksum_s * 1000, 1),
+            "full_scan_frames": scan_frames,
+            "full_scan_ms": round(scan_s * 1000, 1),
+        },
+    }
 
 
 def main() -> None:

@@ -139,17 +139,18 @@ class NukiSession:
 
     async def add_code(self, code: int, name: str | None, window: Window | None) -> int:
         answers = await self._secured(
-            Command.ADD_KEYPAD_CODE, lambda nonce, pin: m.add_keypad_code(code, name, window,
-                                                                          nonce, pin),
-        )  # fmt: skip
+            Command.ADD_KEYPAD_CODE,
+            lambda nonce, pin: m.add_keypad_code(code, name, window, nonce, pin),
+        )
         for command, payload in answers:
             if command == Command.KEYPAD_CODE_ID:
                 return int(struct.unpack("<H", payload[:2])[0])
         raise LockTimeout("the lock did not say which id it gave the code")
 
     async def update_code(self, entry: m.KeypadCode) -> None:
-        await self._secured(Command.UPDATE_KEYPAD_CODE,
-                            lambda nonce, pin: m.update_keypad_code(entry, nonce, pin))  # fmt: skip
+        await self._secured(
+            Command.UPDATE_KEYPAD_CODE, lambda nonce, pin: m.update_keypad_code(entry, nonce, pin)
+        )
 
     async def remove_code(self, code_id: int) -> None:
         def build(nonce: bytes, pin: int) -> bytes:
@@ -186,10 +187,13 @@ class NukiSession:
 
 @asynccontextmanager
 async def session(
-    device: BLEDevice, credentials: Credentials | None,
-    backend: type[BaseBleakClient] | None = None, *, max_attempts: int = 3,
+    device: BLEDevice,
+    credentials: Credentials | None,
+    backend: type[BaseBleakClient] | None = None,
+    *,
+    max_attempts: int = 3,
     connect_timeout: float = 10.0,
-) -> AsyncIterator[NukiSession]:  # fmt: skip
+) -> AsyncIterator[NukiSession]:
     """Connect, subscribe, yield one session, disconnect."""
     holder: list[NukiSession] = []
 
@@ -200,9 +204,14 @@ async def session(
     extra: dict[str, Any] = {} if backend is None else {"backend": backend}
     try:
         client = await establish_connection(
-            BleakClient, device, f"Nuki {device.address}", disconnected_callback=lost,
-            max_attempts=max_attempts, timeout=connect_timeout, **extra,
-        )  # fmt: skip
+            BleakClient,
+            device,
+            f"Nuki {device.address}",
+            disconnected_callback=lost,
+            max_attempts=max_attempts,
+            timeout=connect_timeout,
+            **extra,
+        )
     except (BleakError, TimeoutError) as exc:
         raise LockOffline(f"cannot reach the lock: {exc}") from None
     nuki = NukiSession(client, credentials)

@@ -66,5 +66,4 @@ def paired_locks(data_dir: Path) -> list[LockFiles]:
     root = data_dir / FOLDER
     if not root.is_dir():
         return []
-    return [LockFiles(folder) for folder in sorted(root.iterdir())
-            if LockFiles(folder).paired]  # fmt: skip
+    return [LockFiles(folder) for folder in sorted(root.iterdir()) if LockFiles(folder).paired]

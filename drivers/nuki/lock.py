@@ -65,14 +65,21 @@ def inward(window: Window) -> Window:
 
 class NukiLock(LockDriver):
     def __init__(
-        self, credentials: Credentials, name: str, files: LockFiles, radio: Radio, *,
+        self,
+        credentials: Credentials,
+        name: str,
+        files: LockFiles,
+        radio: Radio,
+        *,
         capabilities: Capabilities = CAPABILITIES,
-        monotonic: Callable[[], float] = time.monotonic, find_timeout: float = 10.0,
+        monotonic: Callable[[], float] = time.monotonic,
+        find_timeout: float = 10.0,
         connect_timeout: float = 10.0,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self._credentials = credentials
-        self._info = LockInfo(driver="nuki", ref=credentials.address.upper(), name=name,
-                              capabilities=capabilities)  # fmt: skip
+        self._info = LockInfo(
+            driver="nuki", ref=credentials.address.upper(), name=name, capabilities=capabilities
+        )
         self._files = files
         self._radio = radio
         self._monotonic = monotonic
@@ -118,9 +125,13 @@ class NukiLock(LockDriver):
         stack = AsyncExitStack()
         try:
             link = await stack.enter_async_context(
-                session(device, self._credentials, self._radio.client_backend,
-                        connect_timeout=self._connect_timeout)
-            )  # fmt: skip
+                session(
+                    device,
+                    self._credentials,
+                    self._radio.client_backend,
+                    connect_timeout=self._connect_timeout,
+                )
+            )
         except LockOffline:
             self._device = None  # heard again before the next try
             raise

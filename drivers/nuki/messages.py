@@ -139,8 +139,9 @@ def _secured(nonce: bytes, pin: int) -> bytes:
     return nonce + struct.pack("<H", pin)
 
 
-def add_keypad_code(code: int, name: str | None, window: Window | None, nonce: bytes,
-                    pin: int) -> bytes:  # fmt: skip
+def add_keypad_code(
+    code: int, name: str | None, window: Window | None, nonce: bytes, pin: int
+) -> bytes:
     return struct.pack("<I", code) + _name(name) + _window(window) + _secured(nonce, pin)
 
 
@@ -218,9 +219,11 @@ class KeyturnerState:
 def encode_keyturner_state(lock_state: int, now: datetime, battery_percent: int) -> bytes:
     battery = ((battery_percent // 2) << 2) | (1 if battery_percent < 20 else 0)
     return (
-        bytes([0x02, lock_state, 0x00]) + encode_date(now) + struct.pack("<h", 0)
+        bytes([0x02, lock_state, 0x00])
+        + encode_date(now)
+        + struct.pack("<h", 0)
         + bytes([battery, 0, 0, 0, 0, 0])
-    )  # fmt: skip
+    )
 
 
 def decode_keyturner_state(data: bytes) -> KeyturnerState:
@@ -238,5 +241,12 @@ def encode_config(nuki_id: int, name: str, now: datetime, *, keypad: bool) -> by
     head = struct.pack("<I", nuki_id) + name.encode("utf-8")[:32].ljust(32, b"\0")
     head += struct.pack("<ff", 0.0, 0.0) + bytes([0, 0, 1, 1, 3])
     tail = bytes([0, 0, 0, 0, 0, 0, 0, int(keypad)]) + bytes([4, 0, 0, 1, 0])
-    return head + encode_date(now) + struct.pack("<h", 0) + tail + bytes([0]) + struct.pack(
-        "<H", 0) + bytes([4, 0, int(keypad)])  # fmt: skip
+    return (
+        head
+        + encode_date(now)
+        + struct.pack("<h", 0)
+        + tail
+        + bytes([0])
+        + struct.pack("<H", 0)
+        + bytes([4, 0, int(keypad)])
+    )

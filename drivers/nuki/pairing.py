@@ -41,8 +41,11 @@ class Credentials:
     @cached_property
     def shared_key(self) -> bytes:
         """Computed once per stored credential, not once per frame."""
-        return bytes(crypto_box_beforenm(bytes.fromhex(self.lock_public_key),
-                                         bytes.fromhex(self.our_secret_key)))  # fmt: skip
+        return bytes(
+            crypto_box_beforenm(
+                bytes.fromhex(self.lock_public_key), bytes.fromhex(self.our_secret_key)
+            )
+        )
 
     @property
     def auth_id_bytes(self) -> bytes:
@@ -71,9 +74,14 @@ class _Step(Enum):
 
 class Pairing:
     def __init__(
-        self, address: str, name: str, app_id: int, security_pin: int,
-        secret_key: nacl.public.PrivateKey | None = None, nonce: bytes | None = None,
-    ) -> None:  # fmt: skip
+        self,
+        address: str,
+        name: str,
+        app_id: int,
+        security_pin: int,
+        secret_key: nacl.public.PrivateKey | None = None,
+        nonce: bytes | None = None,
+    ) -> None:
         self.address, self.name, self.app_id, self.pin = address, name, app_id, security_pin
         self._sk = secret_key or nacl.public.PrivateKey.generate()
         self._pk = bytes(self._sk.public_key)
@@ -91,8 +99,11 @@ class Pairing:
         """The lock's next frame; returns what to send next (None once paired)."""
         if command == Command.ERROR_REPORT:
             code = payload[0] if payload else ErrorCode.ERROR_UNKNOWN
-            reason = "not in pairing mode" if code == ErrorCode.P_ERROR_NOT_PAIRING else (
-                f"error 0x{code:02x}")  # fmt: skip
+            reason = (
+                "not in pairing mode"
+                if code == ErrorCode.P_ERROR_NOT_PAIRING
+                else (f"error 0x{code:02x}")
+            )
             raise PairingRefused(f"the lock refused pairing: {reason}")
         expected = {
             _Step.PUBLIC_KEY: Command.PUBLIC_KEY,
@@ -130,8 +141,11 @@ class Pairing:
             raise PairingRefused("the lock did not complete pairing")
         self._step = _Step.DONE
         self.credentials = Credentials(
-            address=self.address, lock_public_key=self._lock_pk.hex(),
-            our_secret_key=bytes(self._sk).hex(), auth_id=self._auth_id.hex(),
-            app_id=self.app_id, security_pin=self.pin,
-        )  # fmt: skip
+            address=self.address,
+            lock_public_key=self._lock_pk.hex(),
+            our_secret_key=bytes(self._sk).hex(),
+            auth_id=self._auth_id.hex(),
+            app_id=self.app_id,
+            security_pin=self.pin,
+        )
         return None

@@ -24,9 +24,16 @@ from drivers.remote.wire import reading_from_json, window_to_json
 
 _ERRORS: dict[str, type[base.DriverError]] = {
     cls.__name__: cls
-    for cls in (base.LockOffline, base.LockTimeout, base.DuplicateCode, base.NoSpace,
-                base.InvalidCode, base.PermanentDriverError, base.TransientDriverError)
-}  # fmt: skip
+    for cls in (
+        base.LockOffline,
+        base.LockTimeout,
+        base.DuplicateCode,
+        base.NoSpace,
+        base.InvalidCode,
+        base.PermanentDriverError,
+        base.TransientDriverError,
+    )
+}
 
 
 class RemoteLock(LockDriver):

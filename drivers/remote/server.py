@@ -74,10 +74,14 @@ async def operate(request: web.Request) -> web.Response:
         await lock.set_locked(body["locked"])
 
     actions: dict[str, Callable[[], Awaitable[Any]]] = {
-        "state": state, "read_slots": read_slots, "read_slot": read_slot,
-        "write_slot": write_slot, "clear_slot": clear_slot, "checksum": checksum,
+        "state": state,
+        "read_slots": read_slots,
+        "read_slot": read_slot,
+        "write_slot": write_slot,
+        "clear_slot": clear_slot,
+        "checksum": checksum,
         "set_locked": set_locked,
-    }  # fmt: skip
+    }
     if op not in actions:
         raise web.HTTPNotFound()
     return await _call(actions[op])
@@ -97,8 +101,9 @@ async def keypad(request: web.Request) -> web.Response:
     if body.get("code") is None:
         lock.keypad_clear(body["slot"], notify=body.get("notify", True))
         return web.json_response({"ok": True})
-    return web.json_response({"ok": lock.keypad_set(body["slot"], body["code"],
-                                                    notify=body.get("notify", True))})  # fmt: skip
+    return web.json_response(
+        {"ok": lock.keypad_set(body["slot"], body["code"], notify=body.get("notify", True))}
+    )
 
 
 async def faults(request: web.Request) -> web.Response:

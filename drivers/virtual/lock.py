@@ -199,9 +199,10 @@ class VirtualLock(LockDriver):
         for slot, entry in self._slots.items():
             window = entry.window
             outside = (
-                at is not None and window is not None
+                at is not None
+                and window is not None
                 and not window.starts_at <= at < window.ends_at
-            )  # fmt: skip
+            )
             if entry.code == code and not outside:
                 self.locked = False
                 self._emit(LockEvent(LockEventKind.CODE_USED, slot=slot))

@@ -55,9 +55,12 @@ SCHEDULES = CommandClass.SCHEDULE_ENTRY_LOCK
 
 class ZWaveLock(LockDriver):
     def __init__(
-        self, ref: str, name: str, capabilities: Capabilities,
+        self,
+        ref: str,
+        name: str,
+        capabilities: Capabilities,
         monotonic: Callable[[], float] = time.monotonic,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self._info = LockInfo(driver="zwave", ref=ref, name=name, capabilities=capabilities)
         self.node: Node | None = None
         self.echoes = Echoes()
@@ -88,8 +91,9 @@ class ZWaveLock(LockDriver):
         self._unsubscribe.append(node.on("dead", lambda _: self._emit(LockEventKind.OFFLINE)))
         self._unsubscribe.append(node.on("alive", self._on_alive))
         # After a reconnect the lock may have changed while nobody listened: read it again.
-        self._emit(LockEventKind.ONLINE if node.status is not NodeStatus.DEAD
-                   else LockEventKind.OFFLINE)  # fmt: skip
+        self._emit(
+            LockEventKind.ONLINE if node.status is not NodeStatus.DEAD else LockEventKind.OFFLINE
+        )
 
     def unbind(self, *, announce: bool = True) -> None:
         for unsubscribe in self._unsubscribe:
@@ -185,9 +189,12 @@ class ZWaveLock(LockDriver):
         masked = taken and text is not None and is_masked(text)
         window = await self._get_window(slot) if taken else None
         reading = SlotReading(
-            slot=slot, occupied=taken, code=text if taken and not masked else None, masked=masked,
+            slot=slot,
+            occupied=taken,
+            code=text if taken and not masked else None,
+            masked=masked,
             window=window,
-        )  # fmt: skip
+        )
         self.echoes.expect(slot, (text or "*") if taken else None, self._monotonic())
         return reading
 

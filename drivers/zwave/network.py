@@ -98,8 +98,12 @@ class ZWaveNetwork:
             return
         assert client.driver is not None
         controller = client.driver.controller
-        log.info("zwave-js server %s: home %08x, %d nodes", self.url, controller.home_id or 0,
-                 len(controller.nodes))  # fmt: skip
+        log.info(
+            "zwave-js server %s: home %08x, %d nodes",
+            self.url,
+            controller.home_id or 0,
+            len(controller.nodes),
+        )
         for node in controller.nodes.values():
             await self._take(client, node)
         controller.on("node added", lambda event: self._node_added(client, event))
@@ -145,9 +149,10 @@ class ZWaveNetwork:
 async def node_facts(home_id: int, node: Node) -> NodeFacts:
     versions = {cc.id: cc.version for cc in node.command_classes}
     users = sum(
-        1 for v in node.values.values()
+        1
+        for v in node.values.values()
         if v.command_class == CommandClass.USER_CODE and v.property_ == "userIdStatus"
-    )  # fmt: skip
+    )
     if users == 0:
         users = int(await _ask(node, CommandClass.USER_CODE, "getUsersCount") or 0)
     exact = None

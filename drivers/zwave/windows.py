@@ -39,9 +39,13 @@ def year_day_fields(window: Window) -> dict[str, int]:
 def window_from_fields(fields: dict[str, int]) -> Window:
     def at(prefix: str) -> datetime:
         return datetime(
-            CENTURY + fields[f"{prefix}Year"], fields[f"{prefix}Month"], fields[f"{prefix}Day"],
-            fields[f"{prefix}Hour"], fields[f"{prefix}Minute"], tzinfo=UTC,
-        )  # fmt: skip
+            CENTURY + fields[f"{prefix}Year"],
+            fields[f"{prefix}Month"],
+            fields[f"{prefix}Day"],
+            fields[f"{prefix}Hour"],
+            fields[f"{prefix}Minute"],
+            tzinfo=UTC,
+        )
 
     return Window(at("start"), at("stop"))
 

@@ -84,9 +84,15 @@ async def _json_body(request: web.Request) -> dict[str, Any]:
     try:
         body = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ApiError("invalid_input", f"The request body is not valid JSON: {exc}",
-                       validation_errors={"_errors": ["Invalid JSON"]}) from None  # fmt: skip
+        raise ApiError(
+            "invalid_input",
+            f"The request body is not valid JSON: {exc}",
+            validation_errors={"_errors": ["Invalid JSON"]},
+        ) from None
     if not isinstance(body, dict):
-        raise ApiError("invalid_input", "The request body must be a JSON object",
-                       validation_errors={"_errors": ["Expected object"]})  # fmt: skip
+        raise ApiError(
+            "invalid_input",
+            "The request body must be a JSON object",
+            validation_errors={"_errors": ["Expected object"]},
+        )
     return body

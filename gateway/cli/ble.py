@@ -59,8 +59,10 @@ def run_ble(args: argparse.Namespace, config: Config) -> int:
     if command == "pair":
         pin = _security_pin(args.pin)
         if pin is None:
-            print(f"lockgw: --pin: the lock's security PIN is a number of 0-{MAX_SECURITY_PIN}",
-                  file=sys.stderr)  # fmt: skip
+            print(
+                f"lockgw: --pin: the lock's security PIN is a number of 0-{MAX_SECURITY_PIN}",
+                file=sys.stderr,
+            )
             return 2
         return asyncio.run(_pair(config, args.address.upper(), pin, args.name))
     return asyncio.run(_scan(config, args.seconds))
@@ -101,8 +103,9 @@ async def _pair(config: Config, address: str, pin: int, name: str | None) -> int
         print(f"lockgw: {exc}; hold the lock's button for 5 s, then pair again", file=sys.stderr)
         return 1
     except PermanentDriverError as exc:
-        print(f"lockgw: the lock refused the security PIN ({exc}); nothing was saved",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"lockgw: the lock refused the security PIN ({exc}); nothing was saved", file=sys.stderr
+        )
         return 1
     except DriverError as exc:
         print(f"lockgw: pairing with {address} failed: {exc}", file=sys.stderr)

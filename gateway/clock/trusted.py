@@ -157,12 +157,19 @@ class TrustedClock:
             moved = (reading.time - before).total_seconds()
             believed = moved > TOLERANCE.total_seconds()
             what = f"a jump ahead of {moved:+.0f} s believed" if believed else "back in line"
-            log.info("hub clock follows the wall clock again (%s); time is %s", what,
-                     to_iso(reading.time))  # fmt: skip
+            log.info(
+                "hub clock follows the wall clock again (%s); time is %s",
+                what,
+                to_iso(reading.time),
+            )
             return
         offset = (wall - reading.time).total_seconds()
-        log.warning("hub clock: %s (%+.0f s); time is %s", reading.verdict.value, offset,
-                    to_iso(reading.time))  # fmt: skip
+        log.warning(
+            "hub clock: %s (%+.0f s); time is %s",
+            reading.verdict.value,
+            offset,
+            to_iso(reading.time),
+        )
 
     def trusted(self) -> bool:
         """Whether the wall clock can be believed right now."""

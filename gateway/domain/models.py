@@ -153,8 +153,9 @@ class ActionAttempt:
         device_id: str,
         access_code_id: str | None = None,
     ) -> ActionAttempt:
-        return cls(str(uuid.uuid4()), action_type, ActionStatus.PENDING, now, device_id,
-                   access_code_id)  # fmt: skip
+        return cls(
+            str(uuid.uuid4()), action_type, ActionStatus.PENDING, now, device_id, access_code_id
+        )
 
 
 @dataclass(frozen=True)

@@ -81,10 +81,20 @@ def _take_back_unplaced(
         if code is None:
             continue
         if is_leaving(code, now):
-            slots.put(conn, device.device_id, reading.slot, owner=Owner.MANAGED,
-                      access_code_id=code.access_code_id, code=reading.code, masked=False,
-                      name=reading.name, now=now, window=reading.window)  # fmt: skip
+            slots.put(
+                conn,
+                device.device_id,
+                reading.slot,
+                owner=Owner.MANAGED,
+                access_code_id=code.access_code_id,
+                code=reading.code,
+                masked=False,
+                name=reading.name,
+                now=now,
+                window=reading.window,
+            )
             continue
-        op = Op(OpKind.WRITE, code.access_code_id, reading.slot, reading.code, code.name,
-                reading.window)  # fmt: skip
+        op = Op(
+            OpKind.WRITE, code.access_code_id, reading.slot, reading.code, code.name, reading.window
+        )
         outcomes.confirm_write(conn, device, op, False, workspace_id, now)

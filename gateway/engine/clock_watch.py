@@ -76,8 +76,11 @@ async def watch_clock(
         if trusted != was_trusted or saved_at is None or after.mono - saved_at >= save_every:
             saved_at = after.mono
             if _save(store, clock, trusted, after.now) and trusted != was_trusted:
-                log.log(logging.INFO if trusted else logging.WARNING,
-                        "hub clock %s", "trusted" if trusted else "NOT synchronised")  # fmt: skip
+                log.log(
+                    logging.INFO if trusted else logging.WARNING,
+                    "hub clock %s",
+                    "trusted" if trusted else "NOT synchronised",
+                )
                 was_trusted = trusted
         await asyncio.sleep(look_every)
 

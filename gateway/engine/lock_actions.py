@@ -21,9 +21,10 @@ async def run_lock_actions(store: Store, driver: LockDriver, device_id: str, clo
         except PermanentDriverError as exc:
             with store.transaction() as conn:
                 action_attempts.resolve(
-                    conn, attempt.action_attempt_id,
+                    conn,
+                    attempt.action_attempt_id,
                     error={"type": "lock_action_failed", "message": str(exc)},
-                )  # fmt: skip
+                )
             continue
         now = clock.now()
         with store.transaction() as conn:
@@ -34,5 +35,11 @@ async def run_lock_actions(store: Store, driver: LockDriver, device_id: str, clo
             if device is not None:
                 device.locked = locked
                 devices.save(conn, device)
-            record(conn, "lock.locked" if locked else "lock.unlocked", now, device_id=device_id,
-                   method="remote", action_attempt_id=attempt.action_attempt_id)  # fmt: skip
+            record(
+                conn,
+                "lock.locked" if locked else "lock.unlocked",
+                now,
+                device_id=device_id,
+                method="remote",
+                action_attempt_id=attempt.action_attempt_id,
+            )

@@ -28,8 +28,14 @@ def record_bolt(conn: sqlite3.Connection, device_id: str, event: LockEvent, now:
         # A pool code is secret until pulled: its id is never put in an event.
         if code is not None and not code.in_pool:
             payload["access_code_id"] = code.access_code_id
-    record(conn, "lock.locked" if locked else "lock.unlocked", now, device_id=device_id,
-           occurred_at=event.occurred_at or now, **payload)  # fmt: skip
+    record(
+        conn,
+        "lock.locked" if locked else "lock.unlocked",
+        now,
+        device_id=device_id,
+        occurred_at=event.occurred_at or now,
+        **payload,
+    )
 
 
 def record_battery(conn: sqlite3.Connection, device_id: str, level: float, now: datetime) -> None:
@@ -39,7 +45,13 @@ def record_battery(conn: sqlite3.Connection, device_id: str, level: float, now: 
     before = device.battery_level
     devices.save(conn, replace(device, battery_level=level))
     if before is None or battery_status(before) != battery_status(level):
-        record(conn, "device.battery_status_changed", now, device_id=device_id,
-               battery_level=level, battery_status=battery_status(level))  # fmt: skip
+        record(
+            conn,
+            "device.battery_status_changed",
+            now,
+            device_id=device_id,
+            battery_level=level,
+            battery_status=battery_status(level),
+        )
     if level < LOW_BATTERY <= (before if before is not None else 1.0):
         record(conn, "device.low_battery", now, device_id=device_id, battery_level=level)

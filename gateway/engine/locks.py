@@ -117,8 +117,11 @@ class Locks:
         """The lock's reconciler and event pump, each kept alive by the supervisor."""
         reconciler = self.reconcilers[device_id]
         keep = self.supervisor.keep
-        self._tasks.append(asyncio.create_task(keep(device_id, "reconciler", reconciler.run),
-                                               name=f"reconcile:{device_id}"))  # fmt: skip
+        self._tasks.append(
+            asyncio.create_task(
+                keep(device_id, "reconciler", reconciler.run), name=f"reconcile:{device_id}"
+            )
+        )
         pump = keep(device_id, "event pump", lambda: self._pump(device_id), False)
         self._tasks.append(asyncio.create_task(pump, name=f"events:{device_id}"))
 

@@ -123,9 +123,17 @@ def _observe_owned(
         _accept_change(conn, device, code, reading.slot, new_pin, row, now)
         return
     # Not allowed: record what the lock shows; the plan writes the declared code back.
-    slots.put(conn, device.device_id, reading.slot, owner=Owner.MANAGED,
-              access_code_id=code.access_code_id, code=new_pin,
-              masked=reading.occupied and reading.masked, name=row.name, now=now)  # fmt: skip
+    slots.put(
+        conn,
+        device.device_id,
+        reading.slot,
+        owner=Owner.MANAGED,
+        access_code_id=code.access_code_id,
+        code=new_pin,
+        masked=reading.occupied and reading.masked,
+        name=row.name,
+        now=now,
+    )
     message = "The code was changed at the lock; the declared code is being set again"
     flagged = replace(
         code,
@@ -134,8 +142,13 @@ def _observe_owned(
     )
     access_codes.save(conn, flagged)
     kind = "modified_external_to_seam" if new_pin else "deleted_external_to_seam"
-    record(conn, f"access_code.{kind}", now, device_id=device.device_id,
-           access_code_id=code.access_code_id)  # fmt: skip
+    record(
+        conn,
+        f"access_code.{kind}",
+        now,
+        device_id=device.device_id,
+        access_code_id=code.access_code_id,
+    )
 
 
 def _accept_change(
@@ -149,13 +162,26 @@ def _accept_change(
 ) -> None:
     if new_pin is None:
         slots.free(conn, device.device_id, slot)
-        record(conn, "access_code.deleted_external_to_seam", now, device_id=device.device_id,
-               access_code_id=code.access_code_id)  # fmt: skip
+        record(
+            conn,
+            "access_code.deleted_external_to_seam",
+            now,
+            device_id=device.device_id,
+            access_code_id=code.access_code_id,
+        )
         forget(conn, code, now)
         return
-    slots.put(conn, device.device_id, slot, owner=Owner.MANAGED,
-              access_code_id=code.access_code_id, code=new_pin, masked=False, name=row.name,
-              now=now)  # fmt: skip
+    slots.put(
+        conn,
+        device.device_id,
+        slot,
+        owner=Owner.MANAGED,
+        access_code_id=code.access_code_id,
+        code=new_pin,
+        masked=False,
+        name=row.name,
+        now=now,
+    )
     message = "The code was changed at the lock and the change was accepted"
     access_codes.save(
         conn,
@@ -167,8 +193,13 @@ def _accept_change(
             errors=without(code.errors, "conflicting_external_modification"),
         ),
     )
-    record(conn, "access_code.modified_external_to_seam", now, device_id=device.device_id,
-           access_code_id=code.access_code_id)  # fmt: skip
+    record(
+        conn,
+        "access_code.modified_external_to_seam",
+        now,
+        device_id=device.device_id,
+        access_code_id=code.access_code_id,
+    )
 
 
 def _wanted_now(code: AccessCode, now: datetime) -> bool:
@@ -209,11 +240,24 @@ def _add_unmanaged(
         appearance_name=reading.name,
     )
     access_codes.insert(conn, code)
-    slots.put(conn, device.device_id, reading.slot, owner=Owner.UNMANAGED,
-              access_code_id=code.access_code_id, code=reading.code, masked=reading.masked,
-              name=reading.name, now=now)  # fmt: skip
-    record(conn, "access_code.unmanaged.created", now, device_id=device.device_id,
-           access_code_id=code.access_code_id)  # fmt: skip
+    slots.put(
+        conn,
+        device.device_id,
+        reading.slot,
+        owner=Owner.UNMANAGED,
+        access_code_id=code.access_code_id,
+        code=reading.code,
+        masked=reading.masked,
+        name=reading.name,
+        now=now,
+    )
+    record(
+        conn,
+        "access_code.unmanaged.created",
+        now,
+        device_id=device.device_id,
+        access_code_id=code.access_code_id,
+    )
 
 
 def _drop_unmanaged(
@@ -229,5 +273,10 @@ def _drop_unmanaged(
     if code is None or code.is_managed:
         return
     access_codes.delete(conn, code.access_code_id)
-    record(conn, "access_code.unmanaged.removed", now, device_id=device.device_id,
-           access_code_id=code.access_code_id)  # fmt: skip
+    record(
+        conn,
+        "access_code.unmanaged.removed",
+        now,
+        device_id=device.device_id,
+        access_code_id=code.access_code_id,
+    )

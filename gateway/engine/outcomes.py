@@ -41,8 +41,18 @@ def intend(conn: sqlite3.Connection, device_id: str, op: Op, now: datetime) -> N
     """Commit what is about to be sent, so a crash mid-operation is finished on restart."""
     assert op.slot is not None
     if op.kind is OpKind.WRITE:
-        slots.put(conn, device_id, op.slot, owner=Owner.MANAGED, access_code_id=op.access_code_id,
-                  code=op.pin, masked=False, name=op.name, now=now, window=op.window)  # fmt: skip
+        slots.put(
+            conn,
+            device_id,
+            op.slot,
+            owner=Owner.MANAGED,
+            access_code_id=op.access_code_id,
+            code=op.pin,
+            masked=False,
+            name=op.name,
+            now=now,
+            window=op.window,
+        )
         slot_health.set_pending(conn, device_id, op.slot, "write")
     else:
         slot_health.set_pending(conn, device_id, op.slot, "clear")
@@ -72,9 +82,18 @@ def confirm_write(
     now: datetime,
 ) -> None:
     assert op.slot is not None and op.access_code_id is not None
-    slots.put(conn, device.device_id, op.slot, owner=Owner.MANAGED,
-              access_code_id=op.access_code_id, code=op.pin, masked=masked, name=op.name,
-              now=now, window=op.window)  # fmt: skip
+    slots.put(
+        conn,
+        device.device_id,
+        op.slot,
+        owner=Owner.MANAGED,
+        access_code_id=op.access_code_id,
+        code=op.pin,
+        masked=masked,
+        name=op.name,
+        now=now,
+        window=op.window,
+    )
     slot_health.set_pending(conn, device.device_id, op.slot, None)
     slot_health.clear_failures(conn, device.device_id, op.slot)
     code = access_codes.get(conn, op.access_code_id)
@@ -94,11 +113,23 @@ def confirm_write(
     access_codes.block(conn, code.access_code_id, None)
     if not code.in_pool:  # pool codes are secrets: no events
         if op.window is not None:
-            record(conn, "access_code.scheduled_on_device", now, device_id=device.device_id,
-                   access_code_id=code.access_code_id, code=code.code)  # fmt: skip
+            record(
+                conn,
+                "access_code.scheduled_on_device",
+                now,
+                device_id=device.device_id,
+                access_code_id=code.access_code_id,
+                code=code.code,
+            )
         if not ahead:
-            record(conn, "access_code.set_on_device", now, device_id=device.device_id,
-                   access_code_id=code.access_code_id, code=code.code)  # fmt: skip
+            record(
+                conn,
+                "access_code.set_on_device",
+                now,
+                device_id=device.device_id,
+                access_code_id=code.access_code_id,
+                code=code.code,
+            )
     _resolve_attempts(conn, code, workspace_id)
 
 
@@ -114,8 +145,14 @@ def write_not_kept(
         message = f"The lock did not keep the code in slot {op.slot}; retrying in 30 minutes"
         code = code_error(code, "failed_to_set_on_device", message, now)
         access_codes.save(conn, code)
-        record(conn, "access_code.failed_to_set_on_device", now, device_id=device.device_id,
-               access_code_id=code.access_code_id, **event_issue_lists(device, code))  # fmt: skip
+        record(
+            conn,
+            "access_code.failed_to_set_on_device",
+            now,
+            device_id=device.device_id,
+            access_code_id=code.access_code_id,
+            **event_issue_lists(device, code),
+        )
         _resolve_attempts(conn, code, workspace_id, error="failed_to_set_on_device")
     return opened
 
@@ -131,8 +168,14 @@ def clear_not_kept(conn: sqlite3.Connection, device: Device, op: Op, now: dateti
     message = f"The lock does not clear slot {op.slot}; retrying in 30 minutes"
     code = code_error(code, "failed_to_remove_from_device", message, now)
     access_codes.save(conn, code)
-    record(conn, "access_code.failed_to_remove_from_device", now, device_id=device.device_id,
-           access_code_id=code.access_code_id, **event_issue_lists(device, code))  # fmt: skip
+    record(
+        conn,
+        "access_code.failed_to_remove_from_device",
+        now,
+        device_id=device.device_id,
+        access_code_id=code.access_code_id,
+        **event_issue_lists(device, code),
+    )
 
 
 def write_failed(
@@ -152,9 +195,17 @@ def write_failed(
         if not reading.occupied:
             slots.free(conn, device.device_id, op.slot)
         else:
-            slots.put(conn, device.device_id, op.slot, owner=Owner.MANAGED,
-                      access_code_id=op.access_code_id, code=reading.code,
-                      masked=reading.masked, name=op.name, now=now)  # fmt: skip
+            slots.put(
+                conn,
+                device.device_id,
+                op.slot,
+                owner=Owner.MANAGED,
+                access_code_id=op.access_code_id,
+                code=reading.code,
+                masked=reading.masked,
+                name=op.name,
+                now=now,
+            )
             slot_health.set_pending(conn, device.device_id, op.slot, None)
     code = access_codes.get(conn, op.access_code_id)
     if code is None:
@@ -163,8 +214,14 @@ def write_failed(
     access_codes.save(conn, code)
     access_codes.block(conn, code.access_code_id, now + PERMANENT_RETRY)
     if not code.in_pool:
-        record(conn, "access_code.failed_to_set_on_device", now, device_id=device.device_id,
-               access_code_id=code.access_code_id, **event_issue_lists(device, code))  # fmt: skip
+        record(
+            conn,
+            "access_code.failed_to_set_on_device",
+            now,
+            device_id=device.device_id,
+            access_code_id=code.access_code_id,
+            **event_issue_lists(device, code),
+        )
     _resolve_attempts(conn, code, workspace_id, error=error)
 
 
@@ -183,12 +240,22 @@ def confirm_clear(
         for attempt in action_attempts.pending_for_code(conn, code.access_code_id):
             action_attempts.resolve(conn, attempt.action_attempt_id, result={})
         access_codes.delete(conn, code.access_code_id)
-        record(conn, "access_code.unmanaged.removed", now, device_id=device.device_id,
-               access_code_id=code.access_code_id)  # fmt: skip
+        record(
+            conn,
+            "access_code.unmanaged.removed",
+            now,
+            device_id=device.device_id,
+            access_code_id=code.access_code_id,
+        )
         return
     if not code.in_pool:
-        record(conn, "access_code.removed_from_device", now, device_id=device.device_id,
-               access_code_id=code.access_code_id)  # fmt: skip
+        record(
+            conn,
+            "access_code.removed_from_device",
+            now,
+            device_id=device.device_id,
+            access_code_id=code.access_code_id,
+        )
     if is_leaving(code, now):
         if not slots.holds_code(conn, code.access_code_id):
             forget(conn, code, now)
@@ -202,12 +269,23 @@ def confirm_clear(
 
 
 def no_space(
-    conn: sqlite3.Connection, device: Device, access_code_id: str, workspace_id: str,
+    conn: sqlite3.Connection,
+    device: Device,
+    access_code_id: str,
+    workspace_id: str,
     now: datetime,
-) -> None:  # fmt: skip
+) -> None:
     op = Op(OpKind.NO_SPACE, access_code_id)
-    write_failed(conn, device, op, "no_space_for_access_code_on_device",
-                 "Every slot of the lock is in use", None, workspace_id, now)  # fmt: skip
+    write_failed(
+        conn,
+        device,
+        op,
+        "no_space_for_access_code_on_device",
+        "Every slot of the lock is in use",
+        None,
+        workspace_id,
+        now,
+    )
 
 
 def set_online(conn: sqlite3.Connection, device: Device, online: bool, now: datetime) -> Device:
@@ -223,8 +301,14 @@ def set_online(conn: sqlite3.Connection, device: Device, online: bool, now: date
         device = replace(
             device, online=False, errors=with_issue(device.errors, "device_offline", message, now)
         )
-        record(conn, "device.disconnected", now, device_id=device.device_id,
-               error_code="device_disconnected", **event_issue_lists(device, None))  # fmt: skip
+        record(
+            conn,
+            "device.disconnected",
+            now,
+            device_id=device.device_id,
+            error_code="device_disconnected",
+            **event_issue_lists(device, None),
+        )
     devices.save(conn, device)
     for code in access_codes.for_device(conn, device.device_id):
         if not code.is_managed:

@@ -98,6 +98,50 @@ def plan(
     by_id = {w.access_code_id: w for w in wants}
     active = {i for i, w in by_id.items() if is_active(w, now)}
     early = {i for i, w in by_id.items() if is_early(w, now) and not w.blocked}
+    swept = _sweep(by_id, slots, active | early)
+    placed = swept.placed
+    free = _FreeSlots(slot_range, set(slots), pool_size)
+    # Slots lent to codes programmed ahead, latest start first: a code due now takes them back.
+    lent = sorted((i for i in early if i in placed), key=lambda i: by_id[i].starts_at or now)
+    # Guests' codes first, then the pool; within each, ongoing codes before time-bound ones.
+    order = sorted(
+        active,
+        key=lambda i: (by_id[i].owner is Owner.POOL, by_id[i].starts_at is not None, i),
+    )
+    due = _place_due([by_id[i] for i in order], slots, placed, free, lent)
+    # Then codes scheduled on the lock ahead of their start, soonest first, in free guest slots
+    # only: one that does not fit now is simply programmed at its start. Nor does one go ahead
+    # while another code on the lock has its PIN (guests in turn with one PIN): locks refuse
+    # duplicates whatever the windows.
+    pins = {by_id[i].pin for i in active} | {
+        v.code for v in slots.values() if v.owner is Owner.UNMANAGED and v.code is not None
+    }
+    ahead = _place_early(
+        [by_id[i] for i in sorted(early, key=lambda i: (by_id[i].starts_at or now, i))],
+        slots,
+        {i: s for i, s in placed.items() if i not in due.evicted},
+        free,
+        pins,
+    )
+    return swept.clears + due.clears + ahead.clears + due.writes + ahead.writes
+
+
+class _Swept(NamedTuple):
+    clears: list[Op]
+    placed: dict[str, int]  # code -> the slot it keeps
+
+
+class _Placed(NamedTuple):
+    clears: list[Op]
+    writes: list[Op]
+    evicted: frozenset[str] = frozenset()  # codes programmed ahead whose slot was taken back
+
+
+def _sweep(by_id: Mapping[str, Want], slots: Mapping[int, SlotState], wanted: set[str]) -> _Swept:
+    """The clears phase: each code wanted on the lock keeps the first slot that has it; every
+    other slot of ours still holding something (or with an operation unconfirmed) is cleared,
+    unless its breaker is open. Unmanaged slots are left alone, except one whose code the
+    cloud is deleting."""
     clears: list[Op] = []
     placed: dict[str, int] = {}
     for slot, view in sorted(slots.items()):
@@ -107,71 +151,96 @@ def plan(
                 clears.append(Op(OpKind.CLEAR, view.access_code_id, slot))
             continue
         code_id = view.access_code_id
-        if code_id in (active | early) and code_id not in placed:
+        if code_id in wanted and code_id not in placed:
             placed[code_id] = slot
         elif (view.code is not None or view.masked or view.pending is not None) and (
             not view.suspended
         ):
             clears.append(Op(OpKind.CLEAR, code_id, slot))
-    free = _FreeSlots(slot_range, set(slots), pool_size)
-    # Slots lent to codes programmed ahead, latest start first: a code due now takes them back.
-    lent = sorted((i for i in early if i in placed), key=lambda i: by_id[i].starts_at or now)
+    return _Swept(clears, placed)
+
+
+def _place_due(
+    due: list[Want],
+    slots: Mapping[int, SlotState],
+    placed: Mapping[str, int],
+    free: _FreeSlots,
+    lent: list[str],
+) -> _Placed:
+    """The codes due now, in the order given: one already in a slot is rewritten there when the
+    slot does not hold it yet; a new one takes a free slot (taken from `free`) or, for a guest's
+    code when none is free, the slot `lent` to the code programmed ahead that starts last;
+    failing both, NO_SPACE. A blocked code is not written."""
+    lent = list(lent)
+    clears: list[Op] = []
     writes: list[Op] = []
-    # Guests' codes first, then the pool; within each, ongoing codes before time-bound ones.
-    order = sorted(
-        active,
-        key=lambda i: (by_id[i].owner is Owner.POOL, by_id[i].starts_at is not None, i),
-    )
-    for code_id in order:
-        want = by_id[code_id]
-        current = placed.get(code_id)
+    evicted: set[str] = set()
+    for want in due:
+        current = placed.get(want.access_code_id)
         if current is not None and _holds(slots[current], want):
             continue
         if want.blocked:
-            # The lock refused this code; whatever of ours the slot still holds (an old PIN of
-            # this code) must not keep working.
-            held = slots[current] if current is not None else None
-            if held is not None and (held.code is not None or held.masked):
-                clears.append(Op(OpKind.CLEAR, code_id, current))
+            clears += _clear_blocked(want, slots, current)
             continue
         if current is not None:
-            if not slots[current].suspended:
-                writes.append(_write(want, current))
+            writes += _rewrite(want, slots, current)
             continue
         free_slot = free.take(for_pool=want.owner is Owner.POOL)
         if free_slot is None and lent and want.owner is not Owner.POOL:
-            evicted = lent.pop()
-            free_slot = placed.pop(evicted)
-            clears.append(Op(OpKind.CLEAR, evicted, free_slot))
+            taken_back = lent.pop()
+            evicted.add(taken_back)
+            free_slot = placed[taken_back]
+            clears.append(Op(OpKind.CLEAR, taken_back, free_slot))
         if free_slot is None:
-            writes.append(Op(OpKind.NO_SPACE, code_id))
+            writes.append(Op(OpKind.NO_SPACE, want.access_code_id))
             continue
         writes.append(_write(want, free_slot))
-    # Then codes scheduled on the lock ahead of their start, soonest first, in free guest slots
-    # only: one that does not fit now is simply programmed at its start. Nor does one go ahead
-    # while another code on the lock has its PIN (guests in turn with one PIN): locks refuse
-    # duplicates whatever the windows.
-    pins = {by_id[i].pin for i in active} | {
-        v.code for v in slots.values() if v.owner is Owner.UNMANAGED and v.code is not None
-    }
-    for code_id in sorted(early, key=lambda i: (by_id[i].starts_at or now, i)):
-        want = by_id[code_id]
+    return _Placed(clears, writes, frozenset(evicted))
+
+
+def _place_early(
+    early: list[Want],
+    slots: Mapping[int, SlotState],
+    placed: Mapping[str, int],
+    free: _FreeSlots,
+    pins: set[str],
+) -> _Placed:
+    """The codes programmed ahead, in the order given: each goes in its slot or a free guest slot
+    (taken from `free`), unless its PIN is already among `pins` (or an earlier one's); then the
+    slot it has is cleared. One with no slot free is left out."""
+    pins = set(pins)
+    clears: list[Op] = []
+    writes: list[Op] = []
+    for want in early:
+        current = placed.get(want.access_code_id)
         if want.pin in pins:
-            if code_id in placed:
-                clears.append(Op(OpKind.CLEAR, code_id, placed[code_id]))
+            if current is not None:
+                clears.append(Op(OpKind.CLEAR, want.access_code_id, current))
             continue
         pins.add(want.pin)
-        current = placed.get(code_id)
         if current is not None and _holds(slots[current], want):
             continue
         if current is not None:
-            if not slots[current].suspended:
-                writes.append(_write(want, current))
+            writes += _rewrite(want, slots, current)
             continue
         free_slot = free.take(for_pool=False)
         if free_slot is not None:
             writes.append(_write(want, free_slot))
-    return clears + writes
+    return _Placed(clears, writes)
+
+
+def _clear_blocked(want: Want, slots: Mapping[int, SlotState], current: int | None) -> list[Op]:
+    """The lock refused this code; whatever of ours the slot still holds (an old PIN of this
+    code) must not keep working."""
+    held = slots[current] if current is not None else None
+    if held is not None and (held.code is not None or held.masked):
+        return [Op(OpKind.CLEAR, want.access_code_id, current)]
+    return []
+
+
+def _rewrite(want: Want, slots: Mapping[int, SlotState], current: int) -> list[Op]:
+    """A code stays in the slot it has: written there again, unless the slot's breaker is open."""
+    return [] if slots[current].suspended else [_write(want, current)]
 
 
 def _write(want: Want, slot: int) -> Op:
@@ -179,6 +248,9 @@ def _write(want: Want, slot: int) -> Op:
 
 
 class _FreeSlots:
+    """The free slots, lowest first. The top `pool_size` of the range are the backup pool's:
+    a guest's code never takes one, a pool code takes the highest free slot."""
+
     def __init__(self, slot_range: range, occupied: set[int], pool_size: int) -> None:
         self._free = [s for s in slot_range if s not in occupied]
         self._reserved = set(list(slot_range)[-pool_size:]) if pool_size else set()

@@ -126,8 +126,9 @@ class Reconciler:
             return
         elif event.kind is LockEventKind.BATTERY and event.battery_level is not None:
             with self.store.transaction() as conn:
-                lock_events.record_battery(conn, self.device_id, event.battery_level,
-                                           self.clock.now())  # fmt: skip
+                lock_events.record_battery(
+                    conn, self.device_id, event.battery_level, self.clock.now()
+                )
             return
         self._wake.set()
 
@@ -183,8 +184,9 @@ class Reconciler:
             self._store_failures += 1
             self._needs_full_read = True
             self.last_error = f"store: {exc}"
-            log.warning("lock %s: store fault (%s); retry %d", self.device_id, exc,
-                        self._store_failures)  # fmt: skip
+            log.warning(
+                "lock %s: store fault (%s); retry %d", self.device_id, exc, self._store_failures
+            )
             return PassResult(failed=True)
         self._store_failures = 0
         if not result.failed:
@@ -282,8 +284,7 @@ class Reconciler:
         own holds something else now, even though the value cannot be read)."""
         now = self.clock.now()
         with self.store.transaction() as conn:
-            observe(conn, self._device(), readings, self.store.workspace_id, now,
-                    reported=reported)  # fmt: skip
+            observe(conn, self._device(), readings, self.store.workspace_id, now, reported=reported)
 
     # -- act ---------------------------------------------------------------------------------
 
@@ -303,15 +304,17 @@ class Reconciler:
         for op in ops:
             if self._stopping:
                 break  # shutting down: the operation in flight was finished and recorded
-            done = await execute(self.driver, self.store, self.device_id, op, self.clock,
-                                 self.count)  # fmt: skip
+            done = await execute(
+                self.driver, self.store, self.device_id, op, self.clock, self.count
+            )
             count += done.frames
             self._retry_soon = self._retry_soon or done.retry_soon
             await asyncio.sleep(0)  # let the API and other locks run between operations
         codes = {op.access_code_id for op in ops if op.access_code_id is not None}
         slot_numbers = {op.slot for op in ops if op.slot is not None}
-        self._after_ops = refresh(snapshot, self.store.conn, self.device_id, self.clock.now(),
-                                  codes, slot_numbers)  # fmt: skip
+        self._after_ops = refresh(
+            snapshot, self.store.conn, self.device_id, self.clock.now(), codes, slot_numbers
+        )
         return count
 
     async def _lock_actions(self) -> None:

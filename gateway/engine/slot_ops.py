@@ -50,14 +50,14 @@ async def execute(
     if op.kind is OpKind.NO_SPACE:
         assert op.access_code_id is not None
         with store.transaction() as conn:
-            outcomes.no_space(conn, _device(store, device_id), op.access_code_id, workspace_id,
-                              now)  # fmt: skip
+            outcomes.no_space(conn, _device(store, device_id), op.access_code_id, workspace_id, now)
         return Done(0)
     assert op.slot is not None
     with store.transaction() as conn:
         outcomes.intend(conn, device_id, op, now)
-    log.info("lock %s slot %d: %s access_code %s", device_id, op.slot, op.kind.value,
-             op.access_code_id)  # fmt: skip
+    log.info(
+        "lock %s slot %d: %s access_code %s", device_id, op.slot, op.kind.value, op.access_code_id
+    )
     if op.kind is OpKind.CLEAR:
         await driver.clear_slot(op.slot)
         reading = await driver.read_slot(op.slot)
@@ -77,11 +77,17 @@ async def execute(
         count(device_id, "write", "refused")
         reading = await driver.read_slot(op.slot)
         error = ERROR_FOR_REFUSAL.get(type(exc), "failed_to_set_on_device")
-        log.warning("lock %s slot %d refused access_code %s: %s", device_id, op.slot,
-                    op.access_code_id, error)  # fmt: skip
+        log.warning(
+            "lock %s slot %d refused access_code %s: %s",
+            device_id,
+            op.slot,
+            op.access_code_id,
+            error,
+        )
         with store.transaction() as conn:
-            outcomes.write_failed(conn, _device(store, device_id), op, error, str(exc), reading,
-                                  workspace_id, now)  # fmt: skip
+            outcomes.write_failed(
+                conn, _device(store, device_id), op, error, str(exc), reading, workspace_id, now
+            )
         return Done(2)
     confirmed = await _confirm_write(driver, store, device_id, op, clock, count)
     return Done(1 + confirmed.frames, confirmed.retry_soon)
@@ -101,11 +107,18 @@ async def _confirm_write(
         if reading.occupied and shows:
             count(device_id, "write", "ok")
             with store.transaction() as conn:
-                outcomes.confirm_write(conn, _device(store, device_id), op, reading.masked,
-                                       store.workspace_id, clock.now())  # fmt: skip
+                outcomes.confirm_write(
+                    conn,
+                    _device(store, device_id),
+                    op,
+                    reading.masked,
+                    store.workspace_id,
+                    clock.now(),
+                )
             return Done(reads)
     count(device_id, "write", "not_kept")
     with store.transaction() as conn:
-        outcomes.write_not_kept(conn, _device(store, device_id), op, store.workspace_id,
-                                clock.now())  # fmt: skip
+        outcomes.write_not_kept(
+            conn, _device(store, device_id), op, store.workspace_id, clock.now()
+        )
     return Done(reads, retry_soon=True)

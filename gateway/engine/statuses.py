@@ -109,13 +109,24 @@ def sweep(
             )
             warnings = with_issue(warnings, late, message, now)
             updated = replace(code, status=status, warnings=warnings)
-            record(conn, DELAY_EVENTS[late], now, device_id=device.device_id,
-                   access_code_id=code.access_code_id,
-                   **event_issue_lists(device, updated))  # fmt: skip
+            record(
+                conn,
+                DELAY_EVENTS[late],
+                now,
+                device_id=device.device_id,
+                access_code_id=code.access_code_id,
+                **event_issue_lists(device, updated),
+            )
         if status is CodeStatus.SET and code.status is not CodeStatus.SET and not code.in_pool:
             # A code programmed ahead with its window on the lock: its start has come.
-            record(conn, "access_code.set_on_device", now, device_id=device.device_id,
-                   access_code_id=code.access_code_id, code=code.code)  # fmt: skip
+            record(
+                conn,
+                "access_code.set_on_device",
+                now,
+                device_id=device.device_id,
+                access_code_id=code.access_code_id,
+                code=code.code,
+            )
         mutations = code.pending_mutations if status is not CodeStatus.SET else []
         access_codes.save(
             conn, replace(code, status=status, warnings=warnings, pending_mutations=mutations)

@@ -69,9 +69,12 @@ class Supervisor:
     # -- keeping tasks alive -------------------------------------------------------------------
 
     async def keep(
-        self, device_id: str, what: str, run: Callable[[], Awaitable[None]],
+        self,
+        device_id: str,
+        what: str,
+        run: Callable[[], Awaitable[None]],
         restart_on_return: bool = True,
-    ) -> None:  # fmt: skip
+    ) -> None:
         """Run `run` until shutdown; restart it whenever it ends by anything else."""
         delay = RESTART_FIRST
         while not self._stopping:
@@ -93,8 +96,9 @@ class Supervisor:
                 delay = RESTART_FIRST
             self.restarts[device_id] = self.restarts.get(device_id, 0) + 1
             self.on_restart(device_id, what)
-            log.error("lock %s: %s stopped (%s); restarting in %.0f s", device_id, what, cause,
-                      delay)  # fmt: skip
+            log.error(
+                "lock %s: %s stopped (%s); restarting in %.0f s", device_id, what, cause, delay
+            )
             await asyncio.sleep(delay)
             delay = min(RESTART_MAX, delay * 2)
             reconciler = self.reconcilers.get(device_id)
@@ -128,8 +132,12 @@ class Supervisor:
             state = self.liveness(device_id)
             if state.stalled and device_id not in self.stalled:
                 cause = state.last_error or "no error reported"
-                log.error("lock %s: no progress for %.0f s with work waiting (%s)", device_id,
-                          state.waiting_seconds, cause)  # fmt: skip
+                log.error(
+                    "lock %s: no progress for %.0f s with work waiting (%s)",
+                    device_id,
+                    state.waiting_seconds,
+                    cause,
+                )
                 if self._flag(device_id, state):
                     self.stalled.add(device_id)
             elif not state.stalled and device_id in self.stalled:

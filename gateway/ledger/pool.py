@@ -28,8 +28,9 @@ log = logging.getLogger(__name__)
 MANY_ACTIVE_BACKUPS = 2
 
 
-def _toggle(issues: list[Issue], code: str, wanted: bool, message: str, now: datetime
-            ) -> list[Issue]:  # fmt: skip
+def _toggle(
+    issues: list[Issue], code: str, wanted: bool, message: str, now: datetime
+) -> list[Issue]:
     return with_issue(issues, code, message, now) if wanted else without(issues, code)
 
 
@@ -39,14 +40,27 @@ def mark_health(conn: sqlite3.Connection, device: Device, now: datetime) -> None
     size = device.pool_size_in_use
     ready = pool_store.ready(conn, device.device_id) if size else 0
     active = pool_store.active_pulled(conn, device.device_id, now) if size else 0
-    errors = _toggle(device.errors, "empty_backup_access_code_pool", bool(size) and ready == 0,
-                     "No backup code is ready on this lock", now)  # fmt: skip
-    warnings = _toggle(device.warnings, "partial_backup_access_code_pool",
-                       bool(size) and 0 < ready < size,
-                       f"{ready} of {size} backup codes are ready; refilling", now)  # fmt: skip
-    warnings = _toggle(warnings, "many_active_backup_codes", active >= MANY_ACTIVE_BACKUPS,
-                       "Several backup codes are in use: programming codes on this lock is "
-                       "failing", now)  # fmt: skip
+    errors = _toggle(
+        device.errors,
+        "empty_backup_access_code_pool",
+        bool(size) and ready == 0,
+        "No backup code is ready on this lock",
+        now,
+    )
+    warnings = _toggle(
+        device.warnings,
+        "partial_backup_access_code_pool",
+        bool(size) and 0 < ready < size,
+        f"{ready} of {size} backup codes are ready; refilling",
+        now,
+    )
+    warnings = _toggle(
+        warnings,
+        "many_active_backup_codes",
+        active >= MANY_ACTIVE_BACKUPS,
+        "Several backup codes are in use: programming codes on this lock is failing",
+        now,
+    )
     if errors != device.errors or warnings != device.warnings:
         devices.save(conn, replace(device, errors=errors, warnings=warnings))
 

@@ -209,9 +209,12 @@ class AccessCodes:
 
     def get(self, p: GetAccessCode) -> AccessCode:
         return lookup.code_by_id_or_pin(
-            self.store.conn, managed=True, access_code_id=p.access_code_id,
-            device_id=p.device_id, pin=p.code,
-        )  # fmt: skip
+            self.store.conn,
+            managed=True,
+            access_code_id=p.access_code_id,
+            device_id=p.device_id,
+            pin=p.code,
+        )
 
     def list(self, p: ListAccessCodes) -> tuple[list[AccessCode], int | None]:
         """One page of managed codes, and the next page's cursor position (None: last page)."""
@@ -238,9 +241,13 @@ class AccessCodes:
         device = lookup.device(conn, p.device_id)
         pin = generate_for(device, taken_pins(access_codes.pin_uses(conn, device.device_id)), None)
         return AccessCode(
-            access_code_id=str(uuid.uuid4()), device_id=device.device_id, name=None, code=pin,
-            created_at=self.clock.now(), status=CodeStatus.UNSET,
-        )  # fmt: skip
+            access_code_id=str(uuid.uuid4()),
+            device_id=device.device_id,
+            name=None,
+            code=pin,
+            created_at=self.clock.now(),
+            status=CodeStatus.UNSET,
+        )
 
     # -- update ------------------------------------------------------------------------------
 

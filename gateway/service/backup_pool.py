@@ -73,8 +73,13 @@ class BackupPool:
             access_codes.save(conn, backup)
             access_codes.save(conn, linked)
             mark_health(conn, device, now)  # one fewer ready: partial until refilled
-            record(conn, "access_code.backup_access_code_pulled", now,
-                   device_id=original.device_id, access_code_id=original.access_code_id,
-                   backup_access_code_id=backup.access_code_id)  # fmt: skip
+            record(
+                conn,
+                "access_code.backup_access_code_pulled",
+                now,
+                device_id=original.device_id,
+                access_code_id=original.access_code_id,
+                backup_access_code_id=backup.access_code_id,
+            )
         self.wake(original.device_id)
         return linked, backup

@@ -31,9 +31,12 @@ class Services:
 
     @classmethod
     def build(
-        cls, store: Store, clock: Clock, wake: Waker,
+        cls,
+        store: Store,
+        clock: Clock,
+        wake: Waker,
         stalled: Callable[[], frozenset[str]] = frozenset,
-    ) -> Services:  # fmt: skip
+    ) -> Services:
         return cls(
             stalled=stalled,
             store=store,

@@ -31,9 +31,10 @@ class StoreCollector(Collector):
         )
         online = GaugeMetricFamily("lockgw_lock_online", "1 when the lock answers", labels=["lock"])
         stalled_gauge = GaugeMetricFamily(
-            "lockgw_lock_stalled", "1 when the lock's work has made no progress for too long",
+            "lockgw_lock_stalled",
+            "1 when the lock's work has made no progress for too long",
             labels=["lock"],
-        )  # fmt: skip
+        )
         pool = GaugeMetricFamily(
             "lockgw_pool_ready_codes", "Backup codes ready on the lock", labels=["lock"]
         )
@@ -66,17 +67,24 @@ class Metrics:
         self.registry = CollectorRegistry()
         self.registry.register(StoreCollector(store))
         self.restarts = Counter(
-            "lockgw_task_restarts", "Reconcilers and event pumps restarted after they died",
-            ["lock", "task"], registry=self.registry,
-        )  # fmt: skip
+            "lockgw_task_restarts",
+            "Reconcilers and event pumps restarted after they died",
+            ["lock", "task"],
+            registry=self.registry,
+        )
         self.driver_operations = Counter(
-            "lockgw_driver_operations", "Slot operations sent to locks",
-            ["lock", "operation", "outcome"], registry=self.registry,
-        )  # fmt: skip
+            "lockgw_driver_operations",
+            "Slot operations sent to locks",
+            ["lock", "operation", "outcome"],
+            registry=self.registry,
+        )
         self.request_seconds = Histogram(
-            "lockgw_request_seconds", "API request latency", ["path"], registry=self.registry,
+            "lockgw_request_seconds",
+            "API request latency",
+            ["path"],
+            registry=self.registry,
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0),
-        )  # fmt: skip
+        )
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

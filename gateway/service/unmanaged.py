@@ -28,9 +28,12 @@ class UnmanagedCodes:
 
     def get(self, p: GetAccessCode) -> AccessCode:
         return lookup.code_by_id_or_pin(
-            self.store.conn, managed=False, access_code_id=p.access_code_id,
-            device_id=p.device_id, pin=p.code,
-        )  # fmt: skip
+            self.store.conn,
+            managed=False,
+            access_code_id=p.access_code_id,
+            device_id=p.device_id,
+            pin=p.code,
+        )
 
     def list(self, p: ListUnmanagedAccessCodes) -> tuple[list[AccessCode], int | None]:
         """One page of a lock's unmanaged codes, and the next page's cursor position."""

@@ -175,7 +175,13 @@ def plan_rows(
     )
     return [
         CodeRow(
-            r[0], r[1], r[2], moment(r[3]), moment(r[4]), bool(r[5]), bool(r[6]),
+            r[0],
+            r[1],
+            r[2],
+            moment(r[3]),
+            moment(r[4]),
+            bool(r[5]),
+            bool(r[6]),
             CodeStatus(r[7]),
             frozenset() if r[8] == "[]" else frozenset(i.code for i in issues_from_json(r[8])),
             bool(r[9]),
@@ -184,7 +190,7 @@ def plan_rows(
             bool(r[12]),
         )
         for r in rows
-    ]  # fmt: skip
+    ]
 
 
 def for_device(conn: sqlite3.Connection, device_id: str) -> list[AccessCode]:

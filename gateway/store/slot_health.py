@@ -34,9 +34,14 @@ def record_failure(conn: sqlite3.Connection, device_id: str, slot: int, now: dat
     conn.execute(
         "UPDATE slots SET failures = ?, first_failure_at = ?, suspended_until = ? "
         "WHERE device_id = ? AND slot = ?",
-        (0 if opened else failures, iso(first), iso(now + BREAKER_COOL_OFF) if opened else None,
-         device_id, slot),
-    )  # fmt: skip
+        (
+            0 if opened else failures,
+            iso(first),
+            iso(now + BREAKER_COOL_OFF) if opened else None,
+            device_id,
+            slot,
+        ),
+    )
     return opened
 
 

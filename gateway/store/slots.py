@@ -29,10 +29,11 @@ def for_device(
         params,
     ).fetchall()
     return {
-        r[0]: SlotState(r[0], _OWNERS[r[1]], r[2], r[3], bool(r[4]), r[5], r[6], bool(r[7]),
-                      _window(r[8], r[9]))
+        r[0]: SlotState(
+            r[0], _OWNERS[r[1]], r[2], r[3], bool(r[4]), r[5], r[6], bool(r[7]), _window(r[8], r[9])
+        )
         for r in rows
-    }  # fmt: skip
+    }
 
 
 def _window(starts_at: str | None, ends_at: str | None) -> Window | None:
@@ -69,9 +70,19 @@ def put(
         "access_code_id = excluded.access_code_id, code = excluded.code, "
         "masked = excluded.masked, name = excluded.name, observed_at = excluded.observed_at, "
         "window_starts_at = excluded.window_starts_at, window_ends_at = excluded.window_ends_at",
-        (device_id, slot, owner.value, access_code_id, code, int(masked), name, iso(now),
-         iso(starts_at), iso(ends_at)),
-    )  # fmt: skip
+        (
+            device_id,
+            slot,
+            owner.value,
+            access_code_id,
+            code,
+            int(masked),
+            name,
+            iso(now),
+            iso(starts_at),
+            iso(ends_at),
+        ),
+    )
 
 
 def set_owner(conn: sqlite3.Connection, access_code_id: str, owner: Owner) -> None:

@@ -105,8 +105,12 @@ class Deliverer:
                 # The outcome could not be recorded (full disk, busy): the delivery stays due
                 # and is sent again (at least once), after a pause, never in a tight loop.
                 self._store_pause = min(STORE_PAUSE_MAX, self._store_pause * 2)
-                log.warning("webhook %s: recording a delivery failed (%s); pausing %.0f s",
-                            webhook.url, exc, self._store_pause)  # fmt: skip
+                log.warning(
+                    "webhook %s: recording a delivery failed (%s); pausing %.0f s",
+                    webhook.url,
+                    exc,
+                    self._store_pause,
+                )
                 await asyncio.sleep(self._store_pause)
                 return
             self._store_pause = STORE_PAUSE_FIRST / 2
@@ -132,8 +136,9 @@ class Deliverer:
                 webhooks.delivered(conn, delivery.seq, now)
                 return
             if now - delivery.created_at >= self.policy.give_up_after:
-                log.warning("webhook %s: giving up on event %s: %s", webhook.url,
-                            delivery.event_id, error)  # fmt: skip
+                log.warning(
+                    "webhook %s: giving up on event %s: %s", webhook.url, delivery.event_id, error
+                )
                 webhooks.give_up(conn, delivery.seq, error, now)
                 return
             backoff = min(self.policy.max_retry, self.policy.first_retry * 2.0**delivery.attempts)

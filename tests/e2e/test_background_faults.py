@@ -38,8 +38,10 @@ def test_a_delivery_that_cannot_be_recorded_is_not_resent_in_a_storm(
     tmp_path: Path, slow_receiver: Receiver
 ) -> None:
     config = tmp_path / "lockgw.toml"
-    config.write_text(f'{LOCK}\n[[webhooks]]\nurl = "{slow_receiver.url}"\nsecret = '
-                      '"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"\n')  # fmt: skip
+    config.write_text(
+        f'{LOCK}\n[[webhooks]]\nurl = "{slow_receiver.url}"\nsecret = '
+        '"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"\n'
+    )
     daemon = Daemon(tmp_path, config=config, sim=False)
     daemon.start()
     try:
@@ -106,9 +108,21 @@ def test_a_daemon_started_on_a_full_disk_says_so_in_one_line(tmp_path: Path) -> 
             except OSError:
                 pass
         result = subprocess.run(
-            [sys.executable, "-m", "gateway", "serve", "--data-dir", str(disk / "hub"),
-             "--port", "0"], capture_output=True, text=True, timeout=30, check=False,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "gateway",
+                "serve",
+                "--data-dir",
+                str(disk / "hub"),
+                "--port",
+                "0",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
         lines = result.stderr.strip().splitlines()
         assert result.returncode == 1 and len(lines) == 1, result.stderr
         assert "No space left" in lines[0] or "disk is full" in lines[0]

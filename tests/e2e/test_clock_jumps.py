@@ -72,8 +72,12 @@ def _hub(
     config.write_text(f'[virtual_server]\nurl = "{locks.url}"\n')
     wall = WallClockOffset(tmp_path)
     python_path = os.pathsep.join(p for p in (str(SITE), os.environ.get("PYTHONPATH")) if p)
-    env = {**os.environ, **wall.env(), "PYTHONPATH": python_path,
-           "LOCKGW_TIMESYNC_FILE": str(tmp_path / "no-timesyncd" / "synchronized")}  # fmt: skip
+    env = {
+        **os.environ,
+        **wall.env(),
+        "PYTHONPATH": python_path,
+        "LOCKGW_TIMESYNC_FILE": str(tmp_path / "no-timesyncd" / "synchronized"),
+    }
     if hold is not None:
         env["LOCKGW_CLOCK_HOLD_SECONDS"] = str(hold)
     daemon = Daemon(tmp_path, config=config, sim=False, env=env)
@@ -100,17 +104,21 @@ def test_a_brief_forward_jump_neither_removes_a_valid_code_nor_blocks_new_ones(
 ) -> None:
     with _hub(tmp_path, lock_server, openapi) as hub:
         guest = hub.seam.access_codes.create(
-            device_id=hub.device_id, name="Guest", code="482913",
-            starts_at=_real(timedelta(hours=-1)), ends_at=_real(timedelta(hours=1)),
-        )  # fmt: skip
+            device_id=hub.device_id,
+            name="Guest",
+            code="482913",
+            starts_at=_real(timedelta(hours=-1)),
+            ends_at=_real(timedelta(hours=1)),
+        )
         eventually(lambda: hub.status(guest.access_code_id) == "set" and "482913" in hub.on_lock())
         assert hub.clock_health() == "synchronised"
 
         hub.wall.set("+2h")
         eventually(lambda: hub.clock_health() == "not synchronised")  # seen, not believed
         # Activity on the lock meanwhile: another code comes and goes.
-        cleaner = hub.seam.access_codes.create(device_id=hub.device_id, name="Cleaner",
-                                               code="739164")  # fmt: skip
+        cleaner = hub.seam.access_codes.create(
+            device_id=hub.device_id, name="Cleaner", code="739164"
+        )
         eventually(lambda: "739164" in hub.on_lock())
         hub.seam.access_codes.delete(access_code_id=cleaner.access_code_id)
         eventually(lambda: "739164" not in hub.on_lock())
@@ -124,9 +132,12 @@ def test_a_brief_forward_jump_neither_removes_a_valid_code_nor_blocks_new_ones(
         eventually(lambda: hub.clock_health() == "synchronised")
 
         next_guest = hub.seam.access_codes.create(
-            device_id=hub.device_id, name="Next guest", code="561728",
-            starts_at=_real(timedelta(0)), ends_at=_real(timedelta(hours=1)),
-        )  # fmt: skip
+            device_id=hub.device_id,
+            name="Next guest",
+            code="561728",
+            starts_at=_real(timedelta(0)),
+            ends_at=_real(timedelta(hours=1)),
+        )
         eventually(lambda: hub.status(next_guest.access_code_id) == "set")
         assert {"482913", "561728"} <= hub.on_lock()
         assert hub.status(guest.access_code_id) == "set"
@@ -140,13 +151,19 @@ def test_a_jump_that_persists_is_believed_and_the_lock_follows_it_without_any_ap
 ) -> None:
     with _hub(tmp_path, lock_server, openapi, hold=2.0) as hub:
         leaving = hub.seam.access_codes.create(
-            device_id=hub.device_id, name="Leaving guest", code="615283",
-            starts_at=_real(timedelta(hours=-1)), ends_at=_real(timedelta(minutes=15)),
-        )  # fmt: skip
+            device_id=hub.device_id,
+            name="Leaving guest",
+            code="615283",
+            starts_at=_real(timedelta(hours=-1)),
+            ends_at=_real(timedelta(minutes=15)),
+        )
         arriving = hub.seam.access_codes.create(
-            device_id=hub.device_id, name="Arriving guest", code="847261",
-            starts_at=_real(timedelta(minutes=15)), ends_at=_real(timedelta(hours=3)),
-        )  # fmt: skip
+            device_id=hub.device_id,
+            name="Arriving guest",
+            code="847261",
+            starts_at=_real(timedelta(minutes=15)),
+            ends_at=_real(timedelta(hours=3)),
+        )
         eventually(lambda: hub.status(leaving.access_code_id) == "set")
         assert hub.status(arriving.access_code_id) == "unset"
         assert hub.on_lock() == {"615283"}

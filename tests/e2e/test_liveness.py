@@ -29,8 +29,10 @@ def lock_server() -> Iterator[VirtualLockServer]:
 @pytest.fixture
 def daemon(tmp_path: Path, lock_server: VirtualLockServer) -> Iterator[Daemon]:
     config = tmp_path / "lockgw.toml"
-    config.write_text(f'[virtual_server]\nurl = "{lock_server.url}"\n\n[pool]\nsize = 0\n\n'
-                      f"[locks]\nstall_after_seconds = {STALL_AFTER}\n")  # fmt: skip
+    config.write_text(
+        f'[virtual_server]\nurl = "{lock_server.url}"\n\n[pool]\nsize = 0\n\n'
+        f"[locks]\nstall_after_seconds = {STALL_AFTER}\n"
+    )
     hub = Daemon(tmp_path, config=config, sim=False)
     hub.start()
     yield hub
@@ -59,8 +61,11 @@ def test_a_lock_whose_work_makes_no_progress_is_shown_stalled_and_recovers_by_it
             return any(w.warning_code == "device_communication_degraded" for w in warnings)
 
         eventually(warned, timeout=STALL_AFTER + 15)
-        message = next(w.message for w in seam.devices.get(device_id=porch).warnings
-                       if w.warning_code == "device_communication_degraded")  # fmt: skip
+        message = next(
+            w.message
+            for w in seam.devices.get(device_id=porch).warnings
+            if w.warning_code == "device_communication_degraded"
+        )
         assert "no progress" in message and "offline" in message.lower()
         waiting = seam.access_codes.get(access_code_id=code.access_code_id)
         assert waiting.status == "setting"
@@ -69,21 +74,28 @@ def test_a_lock_whose_work_makes_no_progress_is_shown_stalled_and_recovers_by_it
         assert health["status"] == "degraded" and health["components"]["locks"]["stalled"] == 1
         assert _stalled_gauge(daemon, "Porch") == "1.0"
         assert _stalled_gauge(daemon, "Shed") == "0.0"  # a lock with nothing waiting is fine
-        assert not any(w.warning_code == "device_communication_degraded"
-                       for w in seam.devices.get(device_id=shed).warnings)  # fmt: skip
+        assert not any(
+            w.warning_code == "device_communication_degraded"
+            for w in seam.devices.get(device_id=shed).warnings
+        )
         assert seam.access_codes.get(access_code_id=idle.access_code_id).status == "set"
         assert any("ERROR" in line and "no progress" in line for line in daemon.output)
         doctor = subprocess.run(
             [sys.executable, "-m", "gateway", "doctor", "--data-dir", str(tmp_path)],
-            capture_output=True, text=True, check=False,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert "STALLED" in doctor.stdout and doctor.returncode != 0, doctor.stdout
 
         lock_server.faults("porch", offline=False)  # new batteries
-        eventually(lambda: seam.access_codes.get(access_code_id=code.access_code_id).status
-                   == "set", timeout=60)  # fmt: skip
+        eventually(
+            lambda: seam.access_codes.get(access_code_id=code.access_code_id).status == "set",
+            timeout=60,
+        )
         eventually(lambda: not warned(), timeout=15)
         assert sorted(lock_server.codes("porch").values()) == ["3817"]
-        eventually(lambda: httpx.get(f"{daemon.url}/health").json()["components"]["locks"]
-                   ["stalled"] == 0)  # fmt: skip
+        eventually(
+            lambda: httpx.get(f"{daemon.url}/health").json()["components"]["locks"]["stalled"] == 0
+        )
         assert _stalled_gauge(daemon, "Porch") == "0.0"

@@ -102,8 +102,10 @@ def test_deliveries_pending_at_a_kill_9_are_delivered_after_restart(
     daemon.kill()
     status = subprocess.run(
         [sys.executable, "-m", "gateway", "webhooks", "status", "--data-dir", str(tmp_path)],
-        check=True, capture_output=True, text=True,
-    ).stdout  # fmt: skip
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     pending = int(status.splitlines()[1].split("\t")[2])
     assert pending > 0
     receiver.up = True
@@ -116,10 +118,20 @@ def test_deliveries_pending_at_a_kill_9_are_delivered_after_restart(
 
 def test_only_http_urls_are_accepted(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "gateway", "webhooks", "add", "ftp://example.invalid/hook",
-         "--data-dir", str(tmp_path)],
-        check=False, capture_output=True, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "gateway",
+            "webhooks",
+            "add",
+            "ftp://example.invalid/hook",
+            "--data-dir",
+            str(tmp_path),
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2
     assert "http" in result.stderr
 

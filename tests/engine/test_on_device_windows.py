@@ -51,9 +51,12 @@ async def test_a_code_that_refuses_native_scheduling_is_programmed_at_its_start(
 ) -> None:
     device_id, lock = hub.add_lock("nuki")
     code = hub.create(
-        device_id, code="583915", starts_at=START + H, ends_at=START + 3 * H,
+        device_id,
+        code="583915",
+        starts_at=START + H,
+        ends_at=START + 3 * H,
         prefer_native_scheduling=False,
-    )  # fmt: skip
+    )
     await hub.settle(device_id)
     assert lock.codes() == {}
     hub.advance(H)
@@ -79,10 +82,11 @@ async def test_a_code_due_now_takes_back_a_slot_lent_to_a_later_stay(hub: Harnes
     device_id, lock = hub.add_lock("nuki")
     slots = lock.capabilities.slot_count
     later = [
-        hub.create(device_id, code=nuki_pin(n),
-                   starts_at=START + (10 + n) * H, ends_at=START + 200 * H)
+        hub.create(
+            device_id, code=nuki_pin(n), starts_at=START + (10 + n) * H, ends_at=START + 200 * H
+        )
         for n in range(slots)
-    ]  # fmt: skip
+    ]
     await hub.settle(device_id, max_passes=20)
     assert len(lock.codes()) == slots, "every future stay went on ahead while there was room"
 

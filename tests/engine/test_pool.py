@@ -26,9 +26,12 @@ def _issues(hub: Harness, device_id: str) -> set[str]:
 async def _pooled(hub: Harness, profile: str = "zwave-30"):  # type: ignore[no-untyped-def]
     device_id, lock = hub.add_lock(profile)
     guest = hub.create(
-        device_id, code="4817", starts_at=START, ends_at=START + 48 * H,
+        device_id,
+        code="4817",
+        starts_at=START,
+        ends_at=START + 48 * H,
         use_backup_access_code_pool=True,
-    )  # fmt: skip
+    )
     await hub.settle(device_id)
     return device_id, lock, guest
 
@@ -43,8 +46,11 @@ async def test_a_code_asking_for_the_pool_activates_and_fills_it_in_the_top_slot
     assert held[1] == "4817"
     assert pool_store.ready(hub.store.conn, device_id) == 5
     assert not [pin for pin, n in Counter(held.values()).items() if n > 1]
-    assert _issues(hub, device_id) & {"empty_backup_access_code_pool",
-                                      "partial_backup_access_code_pool"} == set()  # fmt: skip
+    assert (
+        _issues(hub, device_id)
+        & {"empty_backup_access_code_pool", "partial_backup_access_code_pool"}
+        == set()
+    )
     # pool codes are secrets: no events about them
     pool_ids = set(pool_store.unpulled_ids(hub.store.conn, device_id))
     assert not pool_ids & {e for e in _event_code_ids(hub)}

@@ -49,5 +49,6 @@ async def test_a_reconciler_that_dies_is_restarted_and_programs_its_codes(
         finally:
             await hub.locks.close()
     assert hub.locks.supervisor.restarts[device_id] == 1
-    assert any("driver bug" in r.getMessage() and r.levelno == logging.ERROR
-               for r in caplog.records)  # fmt: skip
+    assert any(
+        "driver bug" in r.getMessage() and r.levelno == logging.ERROR for r in caplog.records
+    )

@@ -56,8 +56,9 @@ def test_scan_pair_and_the_daemon_programs_the_paired_lock(
         assert wrong.returncode == 1 and "security PIN" in wrong.stderr
         assert not (data_dir / "nuki").exists() or not any((data_dir / "nuki").rglob("*.json"))
 
-        paired = lockgw("ble", "pair", ADDRESS, "--pin", SECURITY_PIN, "--name", "Front gate",
-                        *common)  # fmt: skip
+        paired = lockgw(
+            "ble", "pair", ADDRESS, "--pin", SECURITY_PIN, "--name", "Front gate", *common
+        )
         assert paired.returncode == 0, paired.stderr
         credentials = next((data_dir / "nuki").rglob("credentials.json"))
         assert stat.S_IMODE(credentials.stat().st_mode) == 0o600
@@ -70,8 +71,10 @@ def test_scan_pair_and_the_daemon_programs_the_paired_lock(
             gate = _gate(seam)
             assert gate is not None
             code = seam.access_codes.create(device_id=gate, code="583914", name="Guest")
-            _eventually(lambda: seam.access_codes.get(access_code_id=code.access_code_id).status
-                        == "set", "the code is set on the lock")  # fmt: skip
+            _eventually(
+                lambda: seam.access_codes.get(access_code_id=code.access_code_id).status == "set",
+                "the code is set on the lock",
+            )
             assert emulator.codes()[583914]["name"] == "Guest"
             seam.access_codes.delete(access_code_id=code.access_code_id)
             _eventually(lambda: 583914 not in emulator.codes(), "the code left the lock")

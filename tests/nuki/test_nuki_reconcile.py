@@ -32,8 +32,14 @@ async def air() -> AsyncIterator[Air]:
 
 
 def _lock(air: Air, credentials: Credentials, data_dir: Path) -> NukiLock:
-    return NukiLock(credentials, "Front door", LockFiles.of(data_dir, LOCK_ADDRESS), air.radio,
-                    find_timeout=2.0, connect_timeout=2.0)  # fmt: skip
+    return NukiLock(
+        credentials,
+        "Front door",
+        LockFiles.of(data_dir, LOCK_ADDRESS),
+        air.radio,
+        find_timeout=2.0,
+        connect_timeout=2.0,
+    )
 
 
 def _held(air: Air) -> dict[int, Window | None]:
@@ -52,9 +58,13 @@ async def test_the_reconciler_keeps_a_nuki_lock_equal_to_the_declared_codes(
     credentials, hub, device_id = await _paired_hub(air, tmp_path)
     cleaner = hub.create(device_id, code="716253", name="Cleaner")
     stay = hub.create(
-        device_id, code="583914", name="Guest Anna", starts_at=START + 2 * H,
-        ends_at=START + 26 * H, use_backup_access_code_pool=True,
-    )  # fmt: skip
+        device_id,
+        code="583914",
+        name="Guest Anna",
+        starts_at=START + 2 * H,
+        ends_at=START + 26 * H,
+        use_backup_access_code_pool=True,
+    )
     connects = air.lock.connects
     reconciler = hub.reconciler(device_id)
     passes = reconciler.passes

@@ -22,18 +22,35 @@ def free_port() -> int:
 
 def create_key(data_dir: Path, name: str = "tests") -> str:
     out = subprocess.run(
-        [sys.executable, "-m", "gateway", "keys", "create", "--data-dir", str(data_dir),
-         "--name", name],
-        check=True, capture_output=True, text=True,
-    ).stdout  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "gateway",
+            "keys",
+            "create",
+            "--data-dir",
+            str(data_dir),
+            "--name",
+            name,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return out.strip().splitlines()[-1]
 
 
 class Daemon:
     def __init__(
-        self, data_dir: Path, *, config: Path | None = None, sim: bool = True,
-        env: dict[str, str] | None = None, port: int | None = None, with_key: bool = True,
-    ) -> None:  # fmt: skip
+        self,
+        data_dir: Path,
+        *,
+        config: Path | None = None,
+        sim: bool = True,
+        env: dict[str, str] | None = None,
+        port: int | None = None,
+        with_key: bool = True,
+    ) -> None:
         self.data_dir = data_dir
         self.env = env  # None: the test process's environment when the daemon starts
         self.config = config
@@ -45,8 +62,18 @@ class Daemon:
         self.output: list[str] = []
 
     def _args(self) -> list[str]:
-        args = [sys.executable, "-m", "gateway", "serve", "--data-dir", str(self.data_dir),
-                "--host", "127.0.0.1", "--port", str(self.port)]  # fmt: skip
+        args = [
+            sys.executable,
+            "-m",
+            "gateway",
+            "serve",
+            "--data-dir",
+            str(self.data_dir),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+        ]
         if self.config is not None:
             args += ["--config", str(self.config)]
         if self.sim:
@@ -73,9 +100,13 @@ class Daemon:
     def run_refused(self, timeout: float = 30.0) -> subprocess.CompletedProcess[str]:
         """Run `lockgw serve` expecting it to refuse to start: its exit and what it printed."""
         return subprocess.run(
-            self._args(), capture_output=True, text=True, env=self._env(), timeout=timeout,
+            self._args(),
+            capture_output=True,
+            text=True,
+            env=self._env(),
+            timeout=timeout,
             check=False,
-        )  # fmt: skip
+        )
 
     def stop(self, timeout: float = 10.0) -> int:
         if self.proc is None:

@@ -14,8 +14,11 @@ from tests.support.daemon import free_port
 from tests.support.process import wait_for_ready
 
 ROOT = Path(__file__).resolve().parents[2]
-ENV = {**os.environ, "PYTHONUNBUFFERED": "1",
-       "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'hardware-sim' / 'nuki'}"}  # fmt: skip
+ENV = {
+    **os.environ,
+    "PYTHONUNBUFFERED": "1",
+    "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'hardware-sim' / 'nuki'}",
+}
 ADDRESS = "F0:F0:F0:F0:F0:01"
 
 
@@ -29,15 +32,31 @@ class NukiEmulator:
 
     @property
     def config(self) -> str:
-        return (f'[nuki]\nradio = "nukisim.remote:radio"\n'
-                f'radio_argument = "tcp-client:127.0.0.1:{self.port}"\n')  # fmt: skip
+        return (
+            f'[nuki]\nradio = "nukisim.remote:radio"\n'
+            f'radio_argument = "tcp-client:127.0.0.1:{self.port}"\n'
+        )
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "nukisim.serve", "--port", str(self.port), "--address",
-             ADDRESS, "--security-pin", str(self.security_pin), "--state", str(self.state)],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=ENV,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "nukisim.serve",
+                "--port",
+                str(self.port),
+                "--address",
+                ADDRESS,
+                "--security-pin",
+                str(self.security_pin),
+                "--state",
+                str(self.state),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=ENV,
+        )
         wait_for_ready(self.proc, "lockgw-nuki-sim: ready", self.output, 30.0, "nuki emulator")
 
     def stop(self) -> None:
@@ -54,5 +73,11 @@ class NukiEmulator:
 
 
 def lockgw(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "gateway", *args], check=False,
-                          capture_output=True, text=True, env=ENV, timeout=60)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "gateway", *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=60,
+    )

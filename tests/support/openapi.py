@@ -75,8 +75,9 @@ class SeamOpenApi:
         if operations is None:
             return [f"{path} is not in Seam's OpenAPI document"]
         method = "post" if "post" in operations else next(iter(operations))
-        ref = "#/" + _pointer("paths", path, method, "responses", "200", "content",
-                              "application/json", "schema")  # fmt: skip
+        ref = "#/" + _pointer(
+            "paths", path, method, "responses", "200", "content", "application/json", "schema"
+        )
         validator = jsonschema.Draft7Validator(
             {"$ref": ROOT + ref}, registry=self.registry, format_checker=FORMATS
         )
@@ -137,8 +138,12 @@ class ResponseChecker:
 def checked_seam(url: str, api_key: str, openapi: SeamOpenApi) -> Iterator[Seam]:
     """Seam's official SDK pointed at the hub, every response checked against the schema."""
     checker = ResponseChecker(openapi)
-    client = Seam(api_key=api_key, endpoint=url, wait_for_action_attempt=False,
-                  httpx_options={"event_hooks": {"response": [checker]}})  # fmt: skip
+    client = Seam(
+        api_key=api_key,
+        endpoint=url,
+        wait_for_action_attempt=False,
+        httpx_options={"event_hooks": {"response": [checker]}},
+    )
     yield client
     client.client.close()
     assert checker.checked > 0, "no response went through the schema check"

@@ -48,12 +48,26 @@ class ZWaveSim:
     def start(self, timeout: float = 60.0) -> None:
         extra = [] if self.server_config is None else ["--server-config", str(self.server_config)]
         self.proc = subprocess.Popen(
-            [str(RUN), "--port", str(self.port), "--control-port", str(self.control_port),
-             "--locks", str(self.locks_file), "--state", str(self.state),
-             "--cache", str(self.cache), *extra],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            env={**os.environ}, start_new_session=True,
-        )  # fmt: skip
+            [
+                str(RUN),
+                "--port",
+                str(self.port),
+                "--control-port",
+                str(self.control_port),
+                "--locks",
+                str(self.locks_file),
+                "--state",
+                str(self.state),
+                "--cache",
+                str(self.cache),
+                *extra,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ},
+            start_new_session=True,
+        )
         try:
             wait_for_ready(self.proc, READY_MARK, self.output, timeout, "zwave sim")
         except TimeoutError:

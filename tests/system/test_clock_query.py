@@ -22,17 +22,25 @@ def _refused_env(timesync_flag: Path) -> dict[str, str]:
 def _doctor_clock(data_dir: Path, env: dict[str, str]) -> dict[str, str]:
     out = subprocess.run(
         [sys.executable, "-m", "gateway", "doctor", "--json", "--data-dir", str(data_dir)],
-        check=False, capture_output=True, text=True, env=env, cwd=ROOT,
-    ).stdout  # fmt: skip
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    ).stdout
     checks: list[dict[str, str]] = json.loads(out)
     return next(c for c in checks if c["name"] == "clock")
 
 
 def _in_process(code: str, env: dict[str, str]) -> str:
     return subprocess.run(
-        [sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env,
+        [sys.executable, "-c", code],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
         cwd=ROOT,
-    ).stdout.strip()  # fmt: skip
+    ).stdout.strip()
 
 
 def test_the_sandbox_really_refuses_the_kernel_clock_query(tmp_path: Path) -> None:
@@ -45,13 +53,16 @@ def test_with_the_kernel_query_refused_the_doctor_asks_systemd_timesyncd(tmp_pat
     run.mkdir(parents=True)
     env = _refused_env(run / "synchronized")
     assert _doctor_clock(tmp_path, env) == {
-        "name": "clock", "ok": "FAIL",
+        "name": "clock",
+        "ok": "FAIL",
         "detail": "NOT synchronised (systemd-timesyncd; is NTP reachable?)",
-    }  # fmt: skip
+    }
     (run / "synchronized").touch()  # timesyncd has synchronised the clock
     assert _doctor_clock(tmp_path, env) == {
-        "name": "clock", "ok": "ok", "detail": "synchronised (systemd-timesyncd)",
-    }  # fmt: skip
+        "name": "clock",
+        "ok": "ok",
+        "detail": "synchronised (systemd-timesyncd)",
+    }
 
 
 def test_with_nothing_to_ask_the_doctor_says_so(tmp_path: Path) -> None:

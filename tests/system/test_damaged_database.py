@@ -82,7 +82,8 @@ def test_an_empty_backup_is_refused_in_one_line_and_the_database_is_left_alone(
     create_key(tmp_path / "data")
     before = (tmp_path / "data" / DB_FILE).stat().st_size
     (tmp_path / "empty.sqlite3").write_bytes(b"")
-    line = _one_line(_lockgw("restore", str(tmp_path / "empty.sqlite3"), "--data-dir",
-                             str(tmp_path / "data")))  # fmt: skip
+    line = _one_line(
+        _lockgw("restore", str(tmp_path / "empty.sqlite3"), "--data-dir", str(tmp_path / "data"))
+    )
     assert "empty (0 bytes)" in line, line
     assert (tmp_path / "data" / DB_FILE).stat().st_size == before

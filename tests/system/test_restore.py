@@ -137,8 +137,9 @@ def test_after_an_offline_restore_a_code_in_a_slot_the_backup_gave_another_code_
     backup = tmp_path / "backup.sqlite3"
     assert lockgw("backup", str(backup), "--data-dir", data).returncode == 0
     slot_a = _slot_of(lock_server, "615243")
-    client.request("DELETE", "/access_codes/delete",
-                   params={"access_code_id": gone["access_code_id"]})  # fmt: skip
+    client.request(
+        "DELETE", "/access_codes/delete", params={"access_code_id": gone["access_code_id"]}
+    )
     eventually(lambda: _slot_of(lock_server, "615243") is None)
     _create_set(client, device_id, "After backup", "482913")
     assert _slot_of(lock_server, "482913") == slot_a

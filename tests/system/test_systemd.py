@@ -32,10 +32,15 @@ def test_both_units_pass_systemd_analyze_verify(tmp_path: Path) -> None:
         text = (UNITS / unit).read_text().replace("/opt/lockgw/.venv/bin/lockgw", str(LOCKGW))
         (tmp_path / unit).write_text(text)
     result = subprocess.run(
-        ["systemd-analyze", "verify", *(str(tmp_path / u) for u in
-                                         ("lockgw.service", "zwave-js-server.service"))],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        [
+            "systemd-analyze",
+            "verify",
+            *(str(tmp_path / u) for u in ("lockgw.service", "zwave-js-server.service")),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "lockgw.service" not in result.stderr, result.stderr
 
@@ -43,12 +48,19 @@ def test_both_units_pass_systemd_analyze_verify(tmp_path: Path) -> None:
 def test_the_unit_is_a_hardened_notify_service_ordered_after_its_radios() -> None:
     unit = (UNITS / "lockgw.service").read_text()
     for line in (
-        "Type=notify", "WatchdogSec=", "Restart=on-failure", "User=lockgw",
-        "StateDirectory=lockgw", "ConfigurationDirectory=lockgw", "ProtectSystem=strict",
-        "ProtectHome=yes", "NoNewPrivileges=yes", "PrivateTmp=yes",
+        "Type=notify",
+        "WatchdogSec=",
+        "Restart=on-failure",
+        "User=lockgw",
+        "StateDirectory=lockgw",
+        "ConfigurationDirectory=lockgw",
+        "ProtectSystem=strict",
+        "ProtectHome=yes",
+        "NoNewPrivileges=yes",
+        "PrivateTmp=yes",
         "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_BLUETOOTH AF_NETLINK",
         "After=network-online.target zwave-js-server.service bluetooth.service",
-    ):  # fmt: skip
+    ):
         assert line in unit, line
     server_config = (UNITS / "zwave-js-server.config.js").read_text()
     assert "queryAllUserCodes: true" in server_config
@@ -56,9 +68,8 @@ def test_the_unit_is_a_hardened_notify_service_ordered_after_its_radios() -> Non
 
 def _settings(unit: str) -> dict[str, str]:
     return dict(
-        line.split("=", 1) for line in unit.splitlines()
-        if "=" in line and not line.startswith("#")
-    )  # fmt: skip
+        line.split("=", 1) for line in unit.splitlines() if "=" in line and not line.startswith("#")
+    )
 
 
 def test_the_unit_keeps_the_clock_read_only_but_lets_the_daemon_ask_if_it_is_synced() -> None:
@@ -83,16 +94,18 @@ def test_under_the_shipped_units_filter_the_kernel_still_answers(tmp_path: Path)
         "print(adjtimex_errno(), adjtimex_state() is not None)"
     )
     env = {**os.environ, "LOCKGW_TIMESYNC_FILE": str(tmp_path / "none" / "synchronized")}
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
-                         text=True, env=env, cwd=ROOT).stdout  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env, cwd=ROOT
+    ).stdout
     assert out.split() == ["0", "True"]
 
 
 def _exec_start() -> list[str]:
     line = next(
-        ln for ln in (UNITS / "lockgw.service").read_text().splitlines()
+        ln
+        for ln in (UNITS / "lockgw.service").read_text().splitlines()
         if ln.startswith("ExecStart=")
-    )  # fmt: skip
+    )
     return shlex.split(line.removeprefix("ExecStart="))
 
 
@@ -108,10 +121,15 @@ def test_the_daemon_starts_from_the_example_config_as_the_unit_starts_it(
         )
     )
     args = [
-        str(LOCKGW) if a.endswith("/bin/lockgw") else str(config) if a == "/etc/lockgw/config.toml"
-        else str(tmp_path / "state") if a == "/var/lib/lockgw" else a
+        str(LOCKGW)
+        if a.endswith("/bin/lockgw")
+        else str(config)
+        if a == "/etc/lockgw/config.toml"
+        else str(tmp_path / "state")
+        if a == "/var/lib/lockgw"
+        else a
         for a in _exec_start()
-    ]  # fmt: skip
+    ]
     assert args[1:3] == ["serve", "--config"]
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
@@ -229,8 +247,9 @@ def test_sigterm_mid_programming_finishes_the_operation_and_loses_nothing(
 
         def all_set() -> bool:
             codes = client.get("/access_codes/list", params={"device_id": device_id}).json()
-            return {c["access_code_id"] for c in codes["access_codes"]
-                    if c["status"] == "set"} == made  # fmt: skip
+            return {
+                c["access_code_id"] for c in codes["access_codes"] if c["status"] == "set"
+            } == made
 
         eventually(all_set, timeout=30)
         held = list(server.codes("slow").values())

@@ -52,8 +52,9 @@ async def test_a_wall_clock_jump_wakes_every_lock_and_so_does_believing_it(
 ) -> None:
     src = Sources()
     store = Store(tmp_path)
-    clock = TrustedClock(store, wall=lambda: src.wall, monotonic=lambda: src.mono,
-                         synchronised=lambda: None)  # fmt: skip
+    clock = TrustedClock(
+        store, wall=lambda: src.wall, monotonic=lambda: src.mono, synchronised=lambda: None
+    )
     woken = asyncio.Event()
     watcher = asyncio.create_task(watch_clock(store, clock, woken.set, look_every=0.001))
     await asyncio.sleep(0)  # one turn of the loop: the watcher has had its first looks

@@ -32,11 +32,13 @@ def test_a_corrupted_plain_frame_is_refused() -> None:
 def test_frames_split_into_indications_are_reassembled(encrypted: bool) -> None:
     key, auth_id = bytes(range(32)), b"\x01\x00\x00\x00"
     frames = (
-        [seal(key, auth_id, Command.KEYPAD_CODE_COUNT, b"\x02\x00"),
-         seal(key, auth_id, Command.STATUS, b"\x00")]
+        [
+            seal(key, auth_id, Command.KEYPAD_CODE_COUNT, b"\x02\x00"),
+            seal(key, auth_id, Command.STATUS, b"\x00"),
+        ]
         if encrypted
         else [plain(Command.PUBLIC_KEY, bytes(range(32))), plain(Command.STATUS, b"\x00")]
-    )  # fmt: skip
+    )
     stream = b"".join(frames)
     reassembler = Reassembler(encrypted=encrypted)
     out = [

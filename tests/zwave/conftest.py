@@ -43,8 +43,9 @@ def hub(zwave: ZWaveSim, tmp_path_factory: pytest.TempPathFactory) -> Iterator[D
     # zwave-js interviews the nodes one after another (the slow lock last, ~30 s after a cold
     # start): wait once for every lock here, so no test depends on how far the interview is.
     with client_for(daemon) as client:
-        eventually(lambda: len(client.get("/devices/list").json()["devices"]) == len(NODES),
-                   timeout=120)  # fmt: skip
+        eventually(
+            lambda: len(client.get("/devices/list").json()["devices"]) == len(NODES), timeout=120
+        )
     yield daemon
     assert daemon.stop() == 0, daemon.log()
 

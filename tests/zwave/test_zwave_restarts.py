@@ -97,8 +97,9 @@ def test_a_lost_zwave_cache_does_not_wipe_the_codes(network: ZWaveSim, daemon: D
         item.unlink() if item.is_file() else item.rmdir()
     # The shipped server config (queryAllUserCodes: true) runs the first interview again.
     network.start()
-    eventually(lambda: network.node(2)["counts"]["byCommand"].get("UserCodeCCGet", 0) >= 30,
-               timeout=60)  # fmt: skip
+    eventually(
+        lambda: network.node(2)["counts"]["byCommand"].get("UserCodeCCGet", 0) >= 30, timeout=60
+    )
     assert network.codes(2) == held
     eventually(lambda: _converged(client, network, 2), timeout=60)
 
@@ -174,15 +175,21 @@ def test_kill_9_while_windows_are_written_then_restart_leaves_every_code_with_it
     try:
         rng = random.Random(20261123)
         client = client_for(daemon)
-        eventually(lambda: client.get("/devices/get", params={"device_id": _device(4)}).is_success,
-                   timeout=60)  # fmt: skip
+        eventually(
+            lambda: client.get("/devices/get", params={"device_id": _device(4)}).is_success,
+            timeout=60,
+        )
         now = datetime.now(UTC).replace(second=0, microsecond=0)
         ids = []
         for n in range(12):
             starts_at = now + timedelta(hours=n - 3)  # some running, most later
-            body = {"device_id": _device(4), "code": f"{6100 + n * 11}", "name": f"Stay {n}",
-                    "starts_at": starts_at.isoformat(),
-                    "ends_at": (starts_at + timedelta(hours=24)).isoformat()}  # fmt: skip
+            body = {
+                "device_id": _device(4),
+                "code": f"{6100 + n * 11}",
+                "name": f"Stay {n}",
+                "starts_at": starts_at.isoformat(),
+                "ends_at": (starts_at + timedelta(hours=24)).isoformat(),
+            }
             response = client.post("/access_codes/create", json=body)
             assert response.status_code == 200, response.text
             ids.append(response.json()["access_code"]["access_code_id"])

@@ -40,9 +40,12 @@ def test_a_later_stay_is_on_the_lock_ahead_and_the_lock_keeps_the_guest_out_unti
     now = datetime.now(UTC)
     starts_at, ends_at = _minute(now) + 2 * H, _minute(now) + 26 * H
     later = seam.access_codes.create(
-        device_id=device_id, code="6174", name="Later", starts_at=starts_at.isoformat(),
+        device_id=device_id,
+        code="6174",
+        name="Later",
+        starts_at=starts_at.isoformat(),
         ends_at=ends_at.isoformat(),
-    )  # fmt: skip
+    )
     slot = _slot_of(fresh, "6174")
 
     def scheduled() -> bool:
@@ -64,9 +67,12 @@ def test_a_later_stay_is_on_the_lock_ahead_and_the_lock_keeps_the_guest_out_unti
 
     # A stay already running: set now, and it opens the door.
     current = seam.access_codes.create(
-        device_id=device_id, code="6175", name="Now", starts_at=(now - H).isoformat(),
+        device_id=device_id,
+        code="6175",
+        name="Now",
+        starts_at=(now - H).isoformat(),
         ends_at=(now + H).isoformat(),
-    )  # fmt: skip
+    )
     eventually(
         lambda: seam.access_codes.get(access_code_id=current.access_code_id).status == "set",
         timeout=30,
@@ -80,9 +86,11 @@ def test_an_extended_stay_moves_the_window_on_the_lock_and_ongoing_codes_have_no
     device_id = device_for(seam, YALE)
     now = _minute(datetime.now(UTC))
     stay = seam.access_codes.create(
-        device_id=device_id, code="5281", starts_at=(now - H).isoformat(),
+        device_id=device_id,
+        code="5281",
+        starts_at=(now - H).isoformat(),
         ends_at=(now + H).isoformat(),
-    )  # fmt: skip
+    )
     slot = _slot_of(fresh, "5281")
     eventually(lambda: slot in fresh.windows(YALE), timeout=30)
     seam.access_codes.update(access_code_id=stay.access_code_id, ends_at=(now + 30 * H).isoformat())

@@ -29,8 +29,9 @@ log = logging.getLogger(__name__)
 
 def new_device(link: LocalLink, address: str, name: str) -> tuple[Device, Controller]:
     controller = Controller(name, link=link, public_address=address)
-    device = Device(name=name, address=Address(address),
-                    host=Host(controller, AsyncPipeSink(controller)))  # fmt: skip
+    device = Device(
+        name=name, address=Address(address), host=Host(controller, AsyncPipeSink(controller))
+    )
     return device, controller
 
 
@@ -43,10 +44,12 @@ class NukiPeripheral:
         self._tasks: set[asyncio.Task[None]] = set()
         self.pairing_char = self._characteristic(PAIRING_CHAR, self.model.on_pairing_write)
         self.user_char = self._characteristic(USER_CHAR, self.model.on_user_write)
-        self.device.add_services([
-            Service(PAIRING_SERVICE, [self.pairing_char]),
-            Service(USER_SERVICE, [self.user_char]),
-        ])  # fmt: skip
+        self.device.add_services(
+            [
+                Service(PAIRING_SERVICE, [self.pairing_char]),
+                Service(USER_SERVICE, [self.user_char]),
+            ]
+        )
         self.device.on(self.device.EVENT_CONNECTION, self._on_connection)
 
     def _characteristic(
@@ -59,9 +62,11 @@ class NukiPeripheral:
             task.add_done_callback(self._tasks.discard)
 
         return Characteristic(
-            uuid, Characteristic.Properties.WRITE | Characteristic.Properties.INDICATE,
-            Characteristic.WRITEABLE, CharacteristicValue(write=on_write),
-        )  # fmt: skip
+            uuid,
+            Characteristic.Properties.WRITE | Characteristic.Properties.INDICATE,
+            Characteristic.WRITEABLE,
+            CharacteristicValue(write=on_write),
+        )
 
     async def _answer(self, connection: Connection, uuid: str, reply: Reply) -> None:
         if reply.drop_link:
@@ -78,8 +83,9 @@ class NukiPeripheral:
     def _on_connection(self, connection: Connection) -> None:
         self.connects += 1
         self.connections.append(connection)
-        connection.on(connection.EVENT_DISCONNECTION,
-                      lambda *_: self.connections.remove(connection))  # fmt: skip
+        connection.on(
+            connection.EVENT_DISCONNECTION, lambda *_: self.connections.remove(connection)
+        )
 
     async def start(self) -> None:
         await self.device.power_on()
@@ -90,14 +96,18 @@ class NukiPeripheral:
         (as a real lock does), every 100 ms."""
         services = [USER_SERVICE] + ([] if self.model.faults.refuse_pairing else [PAIRING_SERVICE])
         uuids = b"".join(bytes.fromhex(u.replace("-", ""))[::-1] for u in services)
-        data = AdvertisingData([
-            (AdvertisingData.COMPLETE_LOCAL_NAME, self.name.encode()),
-            (AdvertisingData.INCOMPLETE_LIST_OF_128_BIT_SERVICE_CLASS_UUIDS, uuids),
-        ])  # fmt: skip
+        data = AdvertisingData(
+            [
+                (AdvertisingData.COMPLETE_LOCAL_NAME, self.name.encode()),
+                (AdvertisingData.INCOMPLETE_LIST_OF_128_BIT_SERVICE_CLASS_UUIDS, uuids),
+            ]
+        )
         await self.device.start_advertising(
-            advertising_data=bytes(data), auto_restart=True,
-            advertising_interval_min=100, advertising_interval_max=100,
-        )  # fmt: skip
+            advertising_data=bytes(data),
+            auto_restart=True,
+            advertising_interval_min=100,
+            advertising_interval_max=100,
+        )
 
     async def out_of_range(self, gone: bool) -> None:
         """Out of range: the link drops, the lock is not heard and nobody reaches it until it

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
@@ -45,9 +46,30 @@ class Reply:
     drop_link: bool = False
 
 
+@dataclass(frozen=True)
+class _Frame:
+    """An encrypted command the lock opened, and how to answer on its authorization."""
+
+    shared: bytes
+    auth_id: bytes
+    command: int
+    payload: bytes
+
+    def send(self, cmd: int, body: bytes) -> bytes:
+        return seal(self.shared, self.auth_id, cmd, body)
+
+    def error(self, code: int) -> Reply:
+        report = bytes([code]) + struct.pack("<H", self.command)
+        return Reply([self.send(Command.ERROR_REPORT, report)])
+
+    def complete(self) -> bytes:
+        return self.send(Command.STATUS, bytes([m.STATUS_COMPLETE]))
+
+
 class NukiModel:
-    def __init__(self, *, security_pin: int = 1234, max_codes: int = 100,
-                 pairing_mode: bool = True) -> None:  # fmt: skip
+    def __init__(
+        self, *, security_pin: int = 1234, max_codes: int = 100, pairing_mode: bool = True
+    ) -> None:
         self.secret_key = nacl.public.PrivateKey.generate()
         self.public_key = bytes(self.secret_key.public_key)
         self.security_pin = security_pin
@@ -117,78 +139,96 @@ class NukiModel:
         except (FrameError, KeyError):
             return Reply([])  # a real lock stays silent on frames it cannot open
         self._count(command)
-
-        def send(cmd: int, body: bytes) -> bytes:
-            return seal(shared, auth_id, cmd, body)
-
-        def error(code: int) -> Reply:
-            return Reply([send(Command.ERROR_REPORT, bytes([code]) + struct.pack("<H", command))])
-
+        frame = _Frame(shared, auth_id, command, payload)
         if command in self.faults.drop_link_on:
             self.faults.drop_link_on.discard(command)
             return Reply([], drop_link=True)
         if self.faults.busy > 0 and command != Command.REQUEST_DATA:
             self.faults.busy -= 1
-            return error(E.K_ERROR_BUSY)
+            return frame.error(E.K_ERROR_BUSY)
         if command == Command.REQUEST_DATA:
-            (wanted,) = struct.unpack("<H", payload[:2])
-            if wanted == Command.CHALLENGE:
-                self._challenges[auth_id] = os.urandom(32)
-                return Reply([send(Command.CHALLENGE, self._challenges[auth_id])])
-            if wanted == Command.KEYTURNER_STATES:
-                state = m.encode_keyturner_state(self.lock_state, datetime.now(UTC), self.battery)
-                return Reply([send(Command.KEYTURNER_STATES, state)])
-            return error(E.K_ERROR_BAD_PARAMETER)
-        unsecured = command in (Command.LOCK_ACTION, Command.REQUEST_CONFIG)
-        nonce = payload[-32:] if unsecured else payload[-34:-2]
-        if self._challenges.pop(auth_id, None) != nonce:
-            return error(E.K_ERROR_BAD_NONCE)
-        if not unsecured and m.security_of(payload)[1] != self.security_pin:
-            return error(E.K_ERROR_BAD_PIN)
-        complete = send(Command.STATUS, bytes([m.STATUS_COMPLETE]))
-        if command == Command.ADD_KEYPAD_CODE:
-            added = m.decode_added(payload)
-            problem = self._refusal(added)
-            if problem is not None:
-                return error(problem)
-            added = replace(added, code_id=self._next_code_id)
-            self._next_code_id += 1
-            self.codes[added.code_id] = added
-            return Reply([send(Command.KEYPAD_CODE_ID, struct.pack("<H", added.code_id)), complete])
-        if command == Command.REQUEST_KEYPAD_CODES:
-            offset, count = struct.unpack("<HH", payload[:4])
-            listed = sorted(self.codes.values(), key=lambda c: c.code_id)[offset : offset + count]
-            frames = [send(Command.KEYPAD_CODE_COUNT, struct.pack("<H", len(self.codes)))]
-            frames += [send(Command.KEYPAD_CODE, m.encode_keypad_entry(c)) for c in listed]
-            return Reply([*frames, complete])
-        if command == Command.UPDATE_KEYPAD_CODE:
-            updated = m.decode_updated(payload)
-            if updated.code_id not in self.codes:
-                return error(E.K_ERROR_BAD_PARAMETER)
-            problem = self._refusal(updated)
-            if problem is not None:
-                return error(problem)
-            self.codes[updated.code_id] = updated
-            return Reply([complete])
-        if command == Command.REMOVE_KEYPAD_CODE:
-            (code_id,) = struct.unpack("<H", payload[:2])
-            if self.codes.pop(code_id, None) is None:
-                return error(E.K_ERROR_BAD_PARAMETER)
-            return Reply([complete])
-        if command == Command.LOCK_ACTION:
-            action = payload[0]
-            self.lock_state = (m.LockStateCode.LOCKED if action == m.LockAction.LOCK
-                               else m.LockStateCode.UNLOCKED)  # fmt: skip
-            return Reply([send(Command.STATUS, bytes([m.STATUS_ACCEPTED])), complete])
-        if command == Command.REQUEST_CONFIG:
-            config = m.encode_config(0x1A2B3C4D, "Nuki emulator", datetime.now(UTC), keypad=True)
-            return Reply([send(Command.CONFIG, config)])
-        if command == VERIFY_SECURITY_PIN:
-            return Reply([complete])  # the PIN was checked above
-        if command == UPDATE_TIME:
-            self.clock_set_to = m.decode_date(payload[:7])
-            return Reply([complete])
-        return error(E.K_ERROR_BAD_PARAMETER)
+            return self._request_data(frame)
+        refused = self._unauthenticated(frame)
+        if refused is not None:
+            return refused
+        handler = _USER_COMMANDS.get(command)
+        return frame.error(E.K_ERROR_BAD_PARAMETER) if handler is None else handler(self, frame)
+
+    def _request_data(self, frame: _Frame) -> Reply:
+        """A challenge (the nonce the next command must carry) or the lock's state."""
+        (wanted,) = struct.unpack("<H", frame.payload[:2])
+        if wanted == Command.CHALLENGE:
+            self._challenges[frame.auth_id] = os.urandom(32)
+            return Reply([frame.send(Command.CHALLENGE, self._challenges[frame.auth_id])])
+        if wanted == Command.KEYTURNER_STATES:
+            state = m.encode_keyturner_state(self.lock_state, datetime.now(UTC), self.battery)
+            return Reply([frame.send(Command.KEYTURNER_STATES, state)])
+        return frame.error(E.K_ERROR_BAD_PARAMETER)
+
+    def _unauthenticated(self, frame: _Frame) -> Reply | None:
+        """The error for a command without the last challenge as its nonce, or (for a secured
+        command) with the wrong security PIN; None when it may go on."""
+        unsecured = frame.command in (Command.LOCK_ACTION, Command.REQUEST_CONFIG)
+        nonce = frame.payload[-32:] if unsecured else frame.payload[-34:-2]
+        if self._challenges.pop(frame.auth_id, None) != nonce:
+            return frame.error(E.K_ERROR_BAD_NONCE)
+        if not unsecured and m.security_of(frame.payload)[1] != self.security_pin:
+            return frame.error(E.K_ERROR_BAD_PIN)
+        return None
+
+    # One handler per authenticated command (the table, _USER_COMMANDS, follows the class).
+
+    def _add_keypad_code(self, frame: _Frame) -> Reply:
+        added = m.decode_added(frame.payload)
+        problem = self._refusal(added)
+        if problem is not None:
+            return frame.error(problem)
+        added = replace(added, code_id=self._next_code_id)
+        self._next_code_id += 1
+        self.codes[added.code_id] = added
+        code_id = frame.send(Command.KEYPAD_CODE_ID, struct.pack("<H", added.code_id))
+        return Reply([code_id, frame.complete()])
+
+    def _request_keypad_codes(self, frame: _Frame) -> Reply:
+        offset, count = struct.unpack("<HH", frame.payload[:4])
+        listed = sorted(self.codes.values(), key=lambda c: c.code_id)[offset : offset + count]
+        frames = [frame.send(Command.KEYPAD_CODE_COUNT, struct.pack("<H", len(self.codes)))]
+        frames += [frame.send(Command.KEYPAD_CODE, m.encode_keypad_entry(c)) for c in listed]
+        return Reply([*frames, frame.complete()])
+
+    def _update_keypad_code(self, frame: _Frame) -> Reply:
+        updated = m.decode_updated(frame.payload)
+        if updated.code_id not in self.codes:
+            return frame.error(E.K_ERROR_BAD_PARAMETER)
+        problem = self._refusal(updated)
+        if problem is not None:
+            return frame.error(problem)
+        self.codes[updated.code_id] = updated
+        return Reply([frame.complete()])
+
+    def _remove_keypad_code(self, frame: _Frame) -> Reply:
+        (code_id,) = struct.unpack("<H", frame.payload[:2])
+        if self.codes.pop(code_id, None) is None:
+            return frame.error(E.K_ERROR_BAD_PARAMETER)
+        return Reply([frame.complete()])
+
+    def _lock_action(self, frame: _Frame) -> Reply:
+        action = frame.payload[0]
+        self.lock_state = (
+            m.LockStateCode.LOCKED if action == m.LockAction.LOCK else m.LockStateCode.UNLOCKED
+        )
+        return Reply([frame.send(Command.STATUS, bytes([m.STATUS_ACCEPTED])), frame.complete()])
+
+    def _request_config(self, frame: _Frame) -> Reply:
+        config = m.encode_config(0x1A2B3C4D, "Nuki emulator", datetime.now(UTC), keypad=True)
+        return Reply([frame.send(Command.CONFIG, config)])
+
+    def _verify_security_pin(self, frame: _Frame) -> Reply:
+        return Reply([frame.complete()])  # the PIN was checked before
+
+    def _update_time(self, frame: _Frame) -> Reply:
+        self.clock_set_to = m.decode_date(frame.payload[:7])
+        return Reply([frame.complete()])
 
     def _refusal(self, code: m.KeypadCode) -> int | None:
         if not valid_keypad_code(code.code):
@@ -217,6 +257,17 @@ class NukiModel:
 
 VERIFY_SECURITY_PIN = 0x0020
 UPDATE_TIME = 0x0021
+
+_USER_COMMANDS: dict[int, Callable[[NukiModel, _Frame], Reply]] = {
+    Command.ADD_KEYPAD_CODE: NukiModel._add_keypad_code,
+    Command.REQUEST_KEYPAD_CODES: NukiModel._request_keypad_codes,
+    Command.UPDATE_KEYPAD_CODE: NukiModel._update_keypad_code,
+    Command.REMOVE_KEYPAD_CODE: NukiModel._remove_keypad_code,
+    Command.LOCK_ACTION: NukiModel._lock_action,
+    Command.REQUEST_CONFIG: NukiModel._request_config,
+    VERIFY_SECURITY_PIN: NukiModel._verify_security_pin,
+    UPDATE_TIME: NukiModel._update_time,
+}
 
 
 def _plain_error(code: int, command: int) -> bytes:

@@ -17,7 +17,8 @@ _open: list[Transport] = []  # kept for the life of the process
 async def radio(spec: str) -> Radio:
     transport = await open_transport(spec)
     _open.append(transport)
-    central = Device.with_hci("lockgw", Address("F0:F0:F0:F0:F0:0B"), transport.source,
-                              transport.sink)  # fmt: skip
+    central = Device.with_hci(
+        "lockgw", Address("F0:F0:F0:F0:F0:0B"), transport.source, transport.sink
+    )
     await central.power_on()
     return Radio(bumble_backend(central), bumble_scanner(central))

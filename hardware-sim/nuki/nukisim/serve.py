@@ -47,9 +47,12 @@ class _Adapter(asyncio.Protocol):
         assert isinstance(transport, asyncio.WriteTransport)
         number = next(self.numbers)
         self.controller = Controller(
-            f"adapter-{number}", host_source=self.source, host_sink=StreamPacketSink(transport),
-            link=self.link, public_address=f"F0:F0:F0:F0:E0:{number % 256:02X}",
-        )  # fmt: skip
+            f"adapter-{number}",
+            host_source=self.source,
+            host_sink=StreamPacketSink(transport),
+            link=self.link,
+            public_address=f"F0:F0:F0:F0:E0:{number % 256:02X}",
+        )
 
     def data_received(self, data: bytes) -> None:
         self.source.data_received(data)
@@ -66,18 +69,25 @@ class _Adapter(asyncio.Protocol):
 def _code_json(code: KeypadCode) -> dict[str, Any]:
     window = code.window
     return {
-        "code_id": code.code_id, "code": code.code, "name": code.name, "enabled": code.enabled,
-        "window": None if window is None else [window.starts_at.isoformat(),
-                                               window.ends_at.isoformat()],
-    }  # fmt: skip
+        "code_id": code.code_id,
+        "code": code.code,
+        "name": code.name,
+        "enabled": code.enabled,
+        "window": None
+        if window is None
+        else [window.starts_at.isoformat(), window.ends_at.isoformat()],
+    }
 
 
 def _code_from(data: dict[str, Any]) -> KeypadCode:
     window = data["window"]
     return KeypadCode(
-        data["code_id"], data["code"], data["name"], data["enabled"],
+        data["code_id"],
+        data["code"],
+        data["name"],
+        data["enabled"],
         None if window is None else Window(*(datetime.fromisoformat(w) for w in window)),
-    )  # fmt: skip
+    )
 
 
 def save(model: NukiModel, path: Path) -> None:
@@ -133,8 +143,9 @@ async def serve(port: int, address: str, name: str, model: NukiModel) -> None:
     await lock.start()
     loop = asyncio.get_running_loop()
     server = await loop.create_server(lambda: _Adapter(link, lock), "127.0.0.1", port)
-    print(f"lockgw-nuki-sim: ready, lock {name} at {address}, HCI on tcp 127.0.0.1:{port}",
-          flush=True)  # fmt: skip
+    print(
+        f"lockgw-nuki-sim: ready, lock {name} at {address}, HCI on tcp 127.0.0.1:{port}", flush=True
+    )
     async with server:
         await server.serve_forever()
 
