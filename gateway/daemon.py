@@ -7,7 +7,6 @@ import contextlib
 import logging
 import signal
 import sqlite3
-import ssl
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -32,6 +31,7 @@ from gateway.host.background import Background
 from gateway.host.ble_radio import configured_radio
 from gateway.host.data_dir_lock import LOCK_FILE, DataDirLock
 from gateway.host.listener import listen
+from gateway.host.tls import tls_context
 from gateway.service.bundle import Services
 from gateway.service.metrics import Metrics
 from gateway.service.retention import prune_forever
@@ -182,6 +182,7 @@ async def serve(config: Config, *, sim: bool) -> None:
     check_not_lost(config.data_dir, DB_FILE, LOCK_FILE)
     data_dir_lock = DataDirLock.take(config.data_dir)
     listener = listen(config.host, config.port)
+    tls = tls_context(config)  # a certificate that will not load is refused before any radio
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -196,7 +197,6 @@ async def serve(config: Config, *, sim: bool) -> None:
     gateway.start()
     runner = web.AppRunner(gateway.app, access_log=None, shutdown_timeout=1.0)
     await runner.setup()
-    tls = tls_context(config)
     site = web.SockSite(runner, listener, ssl_context=tls)
     await site.start()
     scheme = "https" if tls else "http"
@@ -222,11 +222,3 @@ async def serve(config: Config, *, sim: bool) -> None:
         await session.close()
         data_dir_lock.release()
         log.info("lockgw stopped")
-
-
-def tls_context(config: Config) -> ssl.SSLContext | None:
-    if config.tls_cert is None:
-        return None
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(config.tls_cert, config.tls_key)
-    return context

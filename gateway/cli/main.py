@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
+import os
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -16,8 +16,10 @@ from gateway.cli.owner import add_owner_commands, run_owner_command
 from gateway.clock import SystemClock
 from gateway.config import Config, ConfigError, load
 from gateway.domain.timefmt import to_iso
+from gateway.host import logs
 from gateway.host.data_dir_lock import DataDirInUse
 from gateway.host.listener import CannotListen
+from gateway.host.tls import TlsUnusable
 from gateway.service.faults import store_fault
 from gateway.store import api_keys
 from gateway.store.db import Store
@@ -110,19 +112,18 @@ def _keys(args: argparse.Namespace, config: Config) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # PINs, pool codes and keys live in the data dir: nothing we write is for other users.
+    os.umask(0o077)
     args = _parser().parse_args(argv)
     try:
         config = _config(args)
     except ConfigError as exc:
         print(f"lockgw: bad configuration: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=config.log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    logs.configure(config.log_level)
     try:
         return _run(args, config)
-    except (DatabaseUnusable, DataDirInUse, CannotListen) as exc:
+    except (DatabaseUnusable, DataDirInUse, CannotListen, TlsUnusable) as exc:
         print(f"lockgw: {exc}", file=sys.stderr)
         return 1
     except sqlite3.Error as exc:  # e.g. a full disk or another process's lock at start-up

@@ -38,6 +38,24 @@ def _statements(script: str) -> list[str]:
     return statements
 
 
+def keep_private(path: Path, mode: int) -> None:
+    """PINs and keys are in here: readable by the hub's user alone. A file or folder that
+    others could read (made before, or by hand) is tightened; one we may not change is refused."""
+    try:
+        current = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        return
+    if current & 0o077:
+        try:
+            path.chmod(mode)
+        except PermissionError:
+            raise PermissionError(
+                f"{path} can be read by other users (mode {current:o}) and is not ours to "
+                f"tighten: chmod {mode:o} {path}"
+            ) from None
+        log.warning("%s was readable by other users (mode %o): now %o", path, current, mode)
+
+
 class FileGone(sqlite3.OperationalError):
     """The database file is no longer the one this store opened."""
 
@@ -53,15 +71,18 @@ def _identity(path: Path) -> tuple[int, int] | None:
 class Store:
     def __init__(self, data_dir: Path) -> None:
         self.faults = StoreFaults()
-        data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.path = data_dir / DB_FILE
+        keep_private(data_dir, 0o700)
         # An empty or damaged file is DatabaseUnusable, never a fresh install (no keys, no codes).
         soundness.check_file(self.path)
         with soundness.damage_is_unusable(self.path):
             self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self._identity = _identity(self.path)
+            self.conn.execute("PRAGMA journal_mode=WAL")  # the -wal and -shm files exist now
+            for suffix in ("", "-wal", "-shm"):
+                keep_private(self.path.with_name(self.path.name + suffix), 0o600)
             self.conn.row_factory = sqlite3.Row
-            self.conn.execute("PRAGMA journal_mode=WAL")
             # Intent must survive power loss before any radio work starts.
             self.conn.execute("PRAGMA synchronous=FULL")
             self.conn.execute("PRAGMA foreign_keys=ON")

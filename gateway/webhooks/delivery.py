@@ -125,8 +125,14 @@ class Deliverer:
         assert self._session is not None
         error: str | None = None
         try:
-            async with self._session.post(webhook.url, data=body, headers=sent) as response:
-                if not 200 <= response.status < 300:
+            # A redirect is a failed attempt, never followed: the signed, PIN-bearing body goes
+            # to the registered URL alone (and a 302 that drops the body is not "delivered").
+            async with self._session.post(
+                webhook.url, data=body, headers=sent, allow_redirects=False
+            ) as response:
+                if 300 <= response.status < 400:
+                    error = f"HTTP {response.status} redirect (not followed)"
+                elif not 200 <= response.status < 300:
                     error = f"HTTP {response.status}"
         except (aiohttp.ClientError, TimeoutError) as exc:
             error = f"{type(exc).__name__}: {exc}"

@@ -152,3 +152,28 @@ def test_a_hanging_receiver_never_holds_up_the_locks_or_the_api(
     )
     assert time.monotonic() - start < 5
     daemon.kill()
+
+
+def test_a_redirect_is_a_failed_attempt_and_the_signed_body_never_follows_it(
+    tmp_path: Path,
+) -> None:
+    elsewhere = Receiver()
+    redirecting = Receiver(redirect_to=elsewhere.url)
+    try:
+        daemon = _daemon(tmp_path, redirecting, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+        try:
+            _create_codes(client_for(daemon), 1)
+            eventually(lambda: redirecting.refused >= 2, timeout=30)  # tried, and tried again
+        finally:
+            daemon.kill()
+        status = subprocess.run(
+            [sys.executable, "-m", "gateway", "webhooks", "status", "--data-dir", str(tmp_path)],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+        row = status.splitlines()[1].split("\t")
+        assert row[1] == redirecting.url and row[4] == "0", row  # nothing counted delivered
+        assert "redirect (not followed)" in row[5]
+        assert elsewhere.snapshot() == []  # nothing reached the redirect's target
+    finally:
+        redirecting.stop()
+        elsewhere.stop()

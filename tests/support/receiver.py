@@ -23,6 +23,7 @@ class Received:
 class Receiver:
     up: bool = True
     delay: float = 0.0  # a slow receiver: seconds before it answers
+    redirect_to: str | None = None  # answers every POST with 307 to this URL
     received: list[Received] = field(default_factory=list)
     refused: int = 0
 
@@ -53,6 +54,10 @@ class Receiver:
         body = await request.text()
         if self.delay:
             await asyncio.sleep(self.delay)
+        if self.redirect_to is not None:
+            with self._lock:
+                self.refused += 1
+            raise web.HTTPTemporaryRedirect(self.redirect_to)
         with self._lock:
             if not self.up:
                 self.refused += 1

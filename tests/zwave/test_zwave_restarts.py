@@ -17,6 +17,7 @@ from drivers.zwave.facts import lock_ref
 from gateway.engine.locks import device_id_for
 from tests.support.api import client_for
 from tests.support.daemon import Daemon
+from tests.support.openapi import SeamOpenApi, checked_seam
 from tests.support.wait import eventually
 from tests.support.zwave_sim import ZWaveSim
 from tests.zwave.conftest import HOME_ID, zwave_config
@@ -214,25 +215,25 @@ def _set_count(client: httpx.Client, node: int) -> int:
 
 @pytest.mark.parametrize("stop", ["kill", "terminate"])
 def test_a_zwave_js_restart_mid_programming_converges_without_a_daemon_restart(
-    network: ZWaveSim, daemon: Daemon, stop: str
+    network: ZWaveSim, daemon: Daemon, stop: str, openapi: SeamOpenApi
 ) -> None:
     """Home Assistant restarts its Z-Wave JS add-on on every update: codes being programmed
     then must all end up set once the server is back, with no daemon restart."""
     client = client_for(daemon)
-    for node in (2, 3):
-        device_id = _device(node)
-        eventually(
-            lambda d=device_id: client.get("/devices/get", params={"device_id": d}).is_success
-        )
-    for n in range(15):
-        _create(client, 2, f"{7000 + n * 13}")
-        _create(client, 3, f"{8000 + n * 17}")
-    eventually(lambda: _set_count(client, 3) >= 2, timeout=30)  # mid-programming
-    network.kill() if stop == "kill" else network.stop()
-    assert _set_count(client, 2) + _set_count(client, 3) < 30
-    time.sleep(30)  # the fault itself: the server stays down for 30 s, as during an update
-    network.start()
-    for node in (2, 3):
-        eventually(lambda n=node: _converged(client, network, n), timeout=60)
-        held = Counter(network.codes(node).values())
-        assert len(held) == 15 and all(count == 1 for count in held.values()), held
+    with checked_seam(daemon.url, daemon.key, openapi) as seam:
+        for node in (2, 3):
+            eventually(lambda n=node: _device(n) in {d.device_id for d in seam.devices.list()})
+        for n in range(15):
+            seam.access_codes.create(device_id=_device(2), code=f"{7000 + n * 13}", name=f"A{n}")
+            seam.access_codes.create(device_id=_device(3), code=f"{8000 + n * 17}", name=f"B{n}")
+        eventually(lambda: _set_count(client, 3) >= 2, timeout=30)  # mid-programming
+        network.kill() if stop == "kill" else network.stop()
+        assert _set_count(client, 2) + _set_count(client, 3) < 30
+        time.sleep(30)  # the fault itself: the server stays down for 30 s, as during an update
+        network.start()
+        for node in (2, 3):
+            eventually(lambda n=node: _converged(client, network, n), timeout=60)
+            held = Counter(network.codes(node).values())
+            assert len(held) == 15 and all(count == 1 for count in held.values()), held
+            listed = seam.access_codes.list(device_id=_device(node))
+            assert sorted(c.code for c in listed) == sorted(held)  # the lock's memory = the API
