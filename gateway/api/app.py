@@ -72,7 +72,11 @@ async def seam_errors(request: web.Request, handler: Handler) -> web.StreamRespo
         return _error(413, "request_too_large", f"The body exceeds {MAX_BODY_BYTES} bytes")
     except web.HTTPMethodNotAllowed as exc:
         allowed = ", ".join(sorted(exc.allowed_methods))
-        return _error(405, "method_not_allowed", f"{request.method} is not allowed; use {allowed}")
+        response = _error(
+            405, "method_not_allowed", f"{request.method} is not allowed; use {allowed}"
+        )
+        response.headers["Allow"] = allowed
+        return response
     except web.HTTPNotFound:
         return _error(404, "endpoint_not_found", f"No endpoint {request.path}")
     except web.HTTPException as exc:

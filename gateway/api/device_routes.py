@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from gateway.api.pagination import pagination
 from gateway.api.params import parse
 from gateway.api.respond import ok, services
 from gateway.wire import views
@@ -32,20 +33,17 @@ async def lock_get(request: web.Request) -> web.Response:
 
 async def device_list(request: web.Request) -> web.Response:
     svc = services(request)
-    found = svc.devices.list(await parse(request, ListDevices))
+    found, next_position = svc.devices.list(await parse(request, ListDevices))
     bodies = [views.device(d, svc.workspace_id) for d in found]
-    return ok(devices=bodies, pagination=_single_page())
+    return ok(devices=bodies, pagination=pagination(request, next_position))
 
 
 async def lock_list(request: web.Request) -> web.Response:
+    """The cloud's /locks/list pages like /devices/list but answers no `pagination`."""
     svc = services(request)
-    found = svc.devices.list(await parse(request, ListDevices))
+    found, _ = svc.devices.list(await parse(request, ListDevices))
     bodies = [views.device(d, svc.workspace_id) for d in found]
     return ok(devices=bodies, locks=bodies)
-
-
-def _single_page() -> dict[str, object]:
-    return {"has_next_page": False, "next_page_cursor": None, "next_page_url": None}
 
 
 async def device_update(request: web.Request) -> web.Response:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from typing import Any, get_args, get_origin
 
@@ -10,7 +9,8 @@ from aiohttp import web
 from multidict import MultiMapping
 from pydantic import ValidationError
 
-from gateway.wire.errors import ApiError, InvalidInput
+from gateway.wire.body import decode_object
+from gateway.wire.errors import InvalidInput
 from gateway.wire.requests import Params
 
 IGNORED_QUERY_KEYS = frozenset({"_strict"})
@@ -78,21 +78,4 @@ async def parse[P: Params](request: web.Request, model: type[P]) -> P:
 
 
 async def _json_body(request: web.Request) -> dict[str, Any]:
-    raw = await request.read()
-    if not raw.strip():
-        return {}
-    try:
-        body = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ApiError(
-            "invalid_input",
-            f"The request body is not valid JSON: {exc}",
-            validation_errors={"_errors": ["Invalid JSON"]},
-        ) from None
-    if not isinstance(body, dict):
-        raise ApiError(
-            "invalid_input",
-            "The request body must be a JSON object",
-            validation_errors={"_errors": ["Expected object"]},
-        )
-    return body
+    return decode_object(await request.read())

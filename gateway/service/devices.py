@@ -13,6 +13,7 @@ from gateway.store import action_attempts, devices
 from gateway.store import pool as pool_store
 from gateway.store.db import Store
 from gateway.wire.errors import InvalidInput, NotFound, invalid
+from gateway.wire.pagination import decode_cursor
 from gateway.wire.requests import GetDevice, ListDevices, LockAction, UpdateDevice
 from gateway.wire.views import device_type
 
@@ -47,8 +48,11 @@ class Devices:
             return found
         raise InvalidInput({"device_id": ["Required (or give name)"]})
 
-    def list(self, p: ListDevices) -> list[Device]:
+    def list(self, p: ListDevices) -> tuple[list[Device], int | None]:
+        """One page of the devices that match, and the next page's cursor position (None: last
+        page). A position is an offset into the matching devices, in the order they were added."""
         p.refuse_set(CLOUD_ONLY_FILTERS)
+        start = decode_cursor(p.page_cursor)
         found = devices.all_devices(self.store.conn, p.device_ids)
         types = set(p.device_types or []) | ({p.device_type} if p.device_type else set())
         if types:
@@ -60,7 +64,8 @@ class Devices:
             found = [d for d in found if needle in d.name.lower() or d.device_id == p.search]
         if p.created_before is not None:
             found = [d for d in found if d.created_at < p.created_before]
-        return found[: p.limit] if p.limit else found
+        end = start + p.limit if p.limit else len(found)  # no limit: every device, one page
+        return found[start:end], (end if end < len(found) else None)
 
     def update(self, p: UpdateDevice) -> None:
         p.refuse_set(["custom_metadata", "properties"], "is not supported by the local gateway")

@@ -47,7 +47,10 @@ class InvalidInput(ApiError):
     def __init__(self, fields: dict[str, list[str]], message: str | None = None) -> None:
         validation_errors: dict[str, Any] = {"_errors": []}
         for name, messages in fields.items():
-            validation_errors[name] = {"_errors": messages}
+            if name == "_errors":  # the request as a whole, not one parameter
+                validation_errors["_errors"].extend(messages)
+            else:
+                validation_errors[name] = {"_errors": messages}
         summary = "; ".join(f"{name}: {', '.join(msgs)}" for name, msgs in fields.items())
         super().__init__(
             "invalid_input",

@@ -12,6 +12,7 @@ from gateway.domain.timefmt import parse_iso
 from gateway.wire.errors import invalid
 
 NAME_MAX_LENGTH = 255
+OUT_OF_RANGE = "is out of range: must lie between 0001-01-01 and 9999-12-31 in UTC"
 
 
 def _timestamp(value: Any) -> datetime:
@@ -21,6 +22,8 @@ def _timestamp(value: Any) -> datetime:
         raise ValueError("must be an ISO 8601 date-time string")
     try:
         return parse_iso(value)
+    except OverflowError:  # a valid date whose offset takes it past year 1 or 9999 in UTC
+        raise ValueError(OUT_OF_RANGE) from None
     except ValueError:
         raise ValueError("must be an ISO 8601 date-time, e.g. 2025-06-14T16:54:17Z") from None
 
