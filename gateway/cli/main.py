@@ -12,9 +12,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from gateway.cli.ble import add_ble_commands
+from gateway.cli.data_dir import ask_for_data_dir, no_database
 from gateway.cli.owner import add_owner_commands, run_owner_command
 from gateway.clock import SystemClock
 from gateway.config import Config, ConfigError, load
+from gateway.domain.event_types import unknown_event_types
 from gateway.domain.timefmt import to_iso
 from gateway.host import logs
 from gateway.host.data_dir_lock import DataDirInUse
@@ -49,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
         ("revoke", "revoke a key"),
     ):
         sub = key_commands.add_parser(name, help=help_text)
-        sub.add_argument("--data-dir", type=Path, required=True)
+        sub.add_argument("--data-dir", type=Path, help="default: the --config's [store] data_dir")
         sub.add_argument("--config", type=Path)
         if name == "create":
             sub.add_argument("--name", required=True)
@@ -65,13 +67,25 @@ def _parser() -> argparse.ArgumentParser:
         ("list", "list endpoints"),
         ("remove", "remove an endpoint"),
         ("status", "pending and failed deliveries per endpoint"),
+        ("events", "the event types an endpoint can ask for (add --events)"),
     ):
         sub = hook_commands.add_parser(name, help=help_text)
-        sub.add_argument("--data-dir", type=Path, required=True)
+        sub.add_argument("--data-dir", type=Path, help="default: the --config's [store] data_dir")
         sub.add_argument("--config", type=Path)
         if name == "add":
             sub.add_argument("url")
-            sub.add_argument("--events", nargs="+", metavar="TYPE", help="only these types")
+            sub.add_argument(
+                "--events",
+                nargs="+",
+                metavar="TYPE",
+                help="only these types (`lockgw webhooks events` lists them)",
+            )
+            sub.add_argument(
+                "--rotate-secret",
+                action="store_true",
+                help="the URL is already registered: give it a new secret (its types are kept "
+                "unless --events is given)",
+            )
         if name == "remove":
             sub.add_argument("webhook_id")
     return parser
@@ -79,6 +93,13 @@ def _parser() -> argparse.ArgumentParser:
 
 def _config(args: argparse.Namespace) -> Config:
     config = load(args.config)
+    for number, hook in enumerate(config.webhooks, start=1):
+        unknown = unknown_event_types(hook.events or ())
+        if unknown:  # an endpoint that would never fire
+            raise ConfigError(
+                f"{args.config}: [[webhooks]] #{number} events: unknown event "
+                f"type {unknown[0]!r} (`lockgw webhooks events` lists them)"
+            )
     overrides = {
         "data_dir": args.data_dir,
         "host": getattr(args, "host", None),
@@ -88,6 +109,10 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 def _keys(args: argparse.Namespace, config: Config) -> int:
+    missing = None if args.keys_command == "create" else no_database(config.data_dir)
+    if missing is not None:  # nothing to list or revoke: never create a database for it
+        print(missing, file=sys.stderr)
+        return 1
     store = Store(config.data_dir)
     now = SystemClock().now()
     try:
@@ -137,6 +162,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, config: Config) -> int:
+    question = ask_for_data_dir(args)
+    if question is not None:  # never fall back on /var/lib/lockgw (and create it) unasked
+        print(question, file=sys.stderr)
+        return 2
     if args.command == "keys":
         return _keys(args, config)
     if args.command in OWNER_COMMANDS:

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sqlite3
 import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
+from gateway.cli.data_dir import no_database
+from gateway.cli.options import OPTIONS, OptionError, describe, read_time
 from gateway.clock import SystemClock
 from gateway.config import Config
 from gateway.host.data_dir_lock import DataDirInUse
@@ -24,8 +29,8 @@ from gateway.store import access_codes, api_keys, devices
 from gateway.store import pool as pool_store
 from gateway.store.db import DB_FILE, Store
 from gateway.wire import views
-from gateway.wire.errors import ApiError
-from gateway.wire.requests import AccessCodeRef, CreateAccessCode
+from gateway.wire.errors import ApiError, InvalidInput
+from gateway.wire.requests import AccessCodeRef, CreateAccessCode, Params
 
 EXAMPLE_CONFIG = Path(__file__).resolve().parents[2] / "systemd" / "config.example.toml"
 
@@ -46,8 +51,9 @@ def add_owner_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
     codes.add_argument("--device", help="device_id")
     codes.add_argument("--code", help="the PIN (picked for you when left out)")
     codes.add_argument("--name")
-    codes.add_argument("--starts-at")
-    codes.add_argument("--ends-at")
+    when = "2026-12-10 15:00 in the hub's time zone, or with an offset: 2026-12-10T15:00+01:00"
+    codes.add_argument("--starts-at", help=f"when the code starts: {when}")
+    codes.add_argument("--ends-at", help=f"when the code ends: {when}")
     codes.add_argument("--id", help="access_code_id (delete)")
     command("pool", "backup pool per lock").add_argument("action", choices=["status"])
     command("doctor", "check everything the hub depends on")
@@ -61,10 +67,13 @@ def _print(args: argparse.Namespace, rows: list[dict[str, Any]], columns: list[s
     if args.json:
         print(json.dumps(rows, indent=2, default=str))
         return
-    widths = {c: max(len(c), *(len(str(r.get(c, ""))) for r in rows)) for c in columns}
-    print("  ".join(c.upper().ljust(widths[c]) for c in columns))
-    for row in rows:
-        print("  ".join(str(row.get(c, "")).ljust(widths[c]) for c in columns))
+    cells = [{c: "-" if r.get(c) is None else str(r[c]) for c in columns} for r in rows]
+    widths = {c: max([len(c), *(len(row[c]) for row in cells)]) for c in columns}
+    print("  ".join(c.upper().ljust(widths[c]) for c in columns).rstrip())
+    for row in cells:
+        print("  ".join(row[c].ljust(widths[c]) for c in columns).rstrip())
+    if not rows:
+        print("(none)")
 
 
 def run_owner_command(args: argparse.Namespace, config: Config) -> int:
@@ -72,23 +81,41 @@ def run_owner_command(args: argparse.Namespace, config: Config) -> int:
         return _init(args, config)
     if args.command == "restore":
         return _restore(args, config)
-    if args.command == "doctor" and not (config.data_dir / DB_FILE).exists():
+    missing = no_database(config.data_dir)
+    if args.command == "doctor" and missing is not None and config.data_dir.is_dir():
         return _doctor(args, run_checks(config, None))  # never creates a database
-    if not (config.data_dir / DB_FILE).exists():
-        print(
-            f"lockgw: no database in {config.data_dir} (run `lockgw init`, or restore a "
-            "backup with `lockgw restore FILE`)",
-            file=sys.stderr,
-        )
+    if missing is not None:
+        print(missing, file=sys.stderr)
         return 1
     store = Store(config.data_dir)
     try:
         return _with_store(args, config, store)
+    except OptionError as exc:
+        print(f"lockgw: {exc}", file=sys.stderr)
+        return 2
     except ApiError as exc:
-        print(f"lockgw: {exc.message}", file=sys.stderr)
+        print(f"lockgw: {_api_error(args, exc)}", file=sys.stderr)
         return 2
     finally:
         store.close()
+
+
+def _api_error(args: argparse.Namespace, exc: ApiError) -> str:
+    """The service's refusal, naming the option it is about."""
+    if isinstance(exc, InvalidInput) and exc.validation_errors:
+        for field, option in OPTIONS.items():
+            found = exc.validation_errors.get(field)
+            if found:
+                message = "; ".join(found["_errors"])
+                for other, other_option in OPTIONS.items():  # "must be after --starts-at"
+                    message = re.sub(rf"\b{other}\b", other_option, message)
+                return f"{option}: {message}"
+    device, code = getattr(args, "device", None), getattr(args, "id", None)
+    if exc.error_type == "device_not_found" and device:
+        return f"--device {device}: no such lock (`lockgw devices list` shows them)"
+    if exc.error_type == "access_code_not_found" and code:
+        return f"--id {code}: no such access code (`lockgw codes list` shows them)"
+    return exc.message
 
 
 def _with_store(args: argparse.Namespace, config: Config, store: Store) -> int:
@@ -122,6 +149,8 @@ def _with_store(args: argparse.Namespace, config: Config, store: Store) -> int:
     elif args.command == "doctor":
         return _doctor(args, run_checks(config, store))
     elif args.command == "backup":
+        if not Path(args.file).parent.is_dir():
+            raise OptionError(f"{args.file}: no such folder to write the backup in")
         target = sqlite3.connect(args.file)
         with target:
             conn.backup(target)
@@ -141,20 +170,11 @@ def _doctor(args: argparse.Namespace, checks: list[Check]) -> int:
 def _codes(args: argparse.Namespace, store: Store) -> int:
     services = Services.build(store, SystemClock(), lambda device_id: None)
     if args.action == "create":
-        params = {
-            "device_id": args.device,
-            "code": args.code,
-            "name": args.name,
-            "starts_at": args.starts_at,
-            "ends_at": args.ends_at,
-        }
-        code, _ = services.access_codes.create(
-            CreateAccessCode.model_validate({k: v for k, v in params.items() if v is not None})
-        )
-        body = views.access_code(code, store.workspace_id)
-        _print(args, [body], ["access_code_id", "code", "name", "status"])
+        _create(args, store, services)
     elif args.action == "delete":
-        services.access_codes.delete(AccessCodeRef(access_code_id=args.id))
+        if not args.id:
+            raise OptionError("codes delete needs --id ACCESS_CODE_ID (`lockgw codes list`)")
+        services.access_codes.delete(_request(AccessCodeRef, {"access_code_id": args.id}))
         print(f"deleting {args.id}")
     else:
         found, _ = access_codes.page(
@@ -164,8 +184,50 @@ def _codes(args: argparse.Namespace, store: Store) -> int:
             limit=10_000,
         )
         rows = [views.access_code(c, store.workspace_id) for c in found]
+        if not args.json:  # a code the lock refused is not just "setting": say why
+            rows = [{**r, "status": _status(r)} for r in rows]
         _print(args, rows, ["access_code_id", "device_id", "name", "code", "status"])
     return 0
+
+
+def _create(args: argparse.Namespace, store: Store, services: Services) -> None:
+    if not args.device:
+        raise OptionError("codes create needs --device DEVICE_ID (`lockgw devices list`)")
+    starts = None if args.starts_at is None else read_time("--starts-at", args.starts_at)
+    ends = None if args.ends_at is None else read_time("--ends-at", args.ends_at)
+    params = {
+        "device_id": args.device,
+        "code": args.code,
+        "name": args.name,
+        "starts_at": None if starts is None else starts.moment,
+        "ends_at": None if ends is None else ends.moment,
+    }
+    request = _request(CreateAccessCode, {k: v for k, v in params.items() if v is not None})
+    code, _ = services.access_codes.create(request)
+    body = views.access_code(code, store.workspace_id)
+    _print(args, [body], ["access_code_id", "code", "name", "status"])
+    if not args.json:  # say which time zone the times were read in
+        for word, time in (("starts", starts), ("ends", ends)):
+            if time is not None:
+                print(f"{word} {describe(time)}")
+
+
+def _request[R: Params](model: type[R], params: dict[str, Any]) -> R:
+    """The request the API would build, or OptionError naming the option that is wrong."""
+    try:
+        return model.model_validate(params)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else ""
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise OptionError(f"{OPTIONS.get(field, field)}: {message}") from None
+
+
+def _status(body: dict[str, Any]) -> str:
+    """`setting (Every slot of the lock is in use)`: the status, with the errors that hold the
+    code back."""
+    errors = [e["message"] for e in body["errors"]]
+    return str(body["status"]) if not errors else f"{body['status']} ({'; '.join(errors)})"
 
 
 def _init(args: argparse.Namespace, config: Config) -> int:

@@ -1,18 +1,30 @@
-"""`lockgw webhooks add|list|remove|status`."""
+"""`lockgw webhooks add|list|remove|status|events`."""
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 
+from gateway.cli.data_dir import no_database
 from gateway.clock import SystemClock
 from gateway.config import Config, check_webhook_url
+from gateway.domain.event_types import EVENT_TYPES, unknown_event_types
 from gateway.store import webhooks
 from gateway.store.db import Store
 from gateway.webhooks.signing import new_secret
 
 
 def run_webhooks(args: argparse.Namespace, config: Config) -> int:
+    command = args.webhooks_command
+    if command == "events":
+        print("\n".join(sorted(EVENT_TYPES)))
+        return 0
+    # A bad URL or event type is refused before the store is opened (or created).
+    problem = _bad_endpoint(args) if command == "add" else no_database(config.data_dir)
+    if problem is not None:  # nothing to list or remove: never create a database for it
+        print(problem, file=sys.stderr)
+        return 2 if command == "add" else 1
     store = Store(config.data_dir)
     try:
         return _run(args, store)
@@ -23,17 +35,8 @@ def run_webhooks(args: argparse.Namespace, config: Config) -> int:
 def _run(args: argparse.Namespace, store: Store) -> int:
     command = args.webhooks_command
     if command == "add":
-        try:
-            url = check_webhook_url(args.url)
-        except ValueError as exc:
-            print(f"lockgw: webhook URL {exc}", file=sys.stderr)
-            return 2
-        events = None if not args.events else tuple(args.events)
-        with store.transaction() as conn:
-            hook = webhooks.add(conn, url, new_secret(), events, SystemClock().now())
-        print(f"webhook {hook.webhook_id} -> {hook.url}; its signing secret:")
-        print(hook.secret)
-    elif command == "list":
+        return _add(args, store)
+    if command == "list":
         for hook in webhooks.all_webhooks(store.conn):
             types = "all events" if hook.event_types is None else " ".join(hook.event_types)
             print(f"{hook.webhook_id}\t{hook.url}\t{types}")
@@ -48,4 +51,53 @@ def _run(args: argparse.Namespace, store: Store) -> int:
         for b in webhooks.status(store.conn):
             columns = [b.webhook.webhook_id, b.webhook.url, b.pending, b.failed, b.delivered]
             print("\t".join(str(c) for c in [*columns, b.last_error or "-"]))
+    return 0
+
+
+def _bad_endpoint(args: argparse.Namespace) -> str | None:
+    try:
+        check_webhook_url(args.url)
+    except ValueError as exc:
+        return f"lockgw: webhook URL {exc}"
+    return None if not args.events else _unknown_types(tuple(args.events))
+
+
+def _unknown_types(types: tuple[str, ...]) -> str | None:
+    """One line naming the first event type the gateway never records (the endpoint would never
+    hear of it), with the closest known one."""
+    unknown = unknown_event_types(types)
+    if not unknown:
+        return None
+    known = sorted(EVENT_TYPES)
+    close = [t for t in known if t.startswith(unknown[0])] or difflib.get_close_matches(
+        unknown[0], known, n=1
+    )
+    hint = f"did you mean {close[0]}? " if close else ""
+    return (
+        f"lockgw: --events: unknown event type {unknown[0]!r} ({hint}"
+        "`lockgw webhooks events` lists the known ones)"
+    )
+
+
+def _add(args: argparse.Namespace, store: Store) -> int:
+    url = check_webhook_url(args.url)  # checked by _bad_endpoint before the store was opened
+    events = None if not args.events else tuple(args.events)
+    with store.transaction() as conn:
+        known = webhooks.by_url(conn, url)
+        if known is None and args.rotate_secret:
+            print(f"lockgw: --rotate-secret: no webhook for {url} yet", file=sys.stderr)
+            return 2
+        if known is not None and not args.rotate_secret:
+            print(
+                f"lockgw: {url} is already registered (webhook {known.webhook_id}); add "
+                "--rotate-secret to give it a new secret (with --events to change its types)",
+                file=sys.stderr,
+            )
+            return 2
+        if known is not None and events is None:
+            events = known.event_types  # rotating the secret keeps what the endpoint hears
+        hook = webhooks.add(conn, url, new_secret(), events, SystemClock().now())
+    verb = "new secret for" if known is not None else "added"
+    print(f"{verb} webhook {hook.webhook_id} -> {hook.url}; its signing secret:")
+    print(hook.secret)
     return 0

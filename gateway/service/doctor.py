@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ from gateway.config import Config
 from gateway.domain.issues import STALL_WARNING
 from gateway.domain.models import Device
 from gateway.host.data_dir_lock import LOCK_FILE
-from gateway.store import devices
+from gateway.store import access_codes, devices
 from gateway.store.db import Store
 from gateway.store.soundness import ADVICE
 
@@ -90,15 +91,28 @@ def _database(store: Store) -> Check:
     return Check("database", result == "ok", f"integrity {result}")
 
 
-def _lock(device: Device) -> Check:
+def _lock(device: Device, store: Store) -> Check:
+    # A code the lock refused (no room, a duplicate, ...) is a guest locked out: the lock is not
+    # ok while one has an error. "The lock is not answering" is OFFLINE, said once for the lock.
+    codes, _ = access_codes.page(
+        store.conn, managed=True, device_ids=[device.device_id], limit=10_000
+    )
+    why = Counter(e.message for c in codes for e in c.errors if e.code != "device_offline")
+    failed = sum(1 for c in codes if any(e.code != "device_offline" for e in c.errors))
     stall = next((w for w in device.warnings if w.code == STALL_WARNING), None)
     if stall is not None:  # the daemon's supervisor raised it: work is not progressing
-        return Check(f"lock {device.name}", False, f"STALLED: {stall.message}")
-    return Check(f"lock {device.name}", device.online, "online" if device.online else "OFFLINE")
+        state, ok = f"STALLED: {stall.message}", False
+    else:
+        state, ok = ("online", device.online) if device.online else ("OFFLINE", False)
+    if failed:
+        reasons = ", ".join(f"{message} ({n})" for message, n in why.most_common())
+        plural = "code has" if failed == 1 else "codes have"
+        state, ok = f"{state}; {failed} {plural} errors: {reasons}", False
+    return Check(f"lock {device.name}", ok, state)
 
 
 def _locks(store: Store) -> list[Check]:
-    return [_lock(d) for d in devices.all_devices(store.conn)]
+    return [_lock(d, store) for d in devices.all_devices(store.conn)]
 
 
 def _no_database(data_dir: Path) -> Check:

@@ -37,8 +37,10 @@ def restore(backup: Path, data_dir: Path, now: datetime) -> int:
 
 
 def _open_backup(backup: Path) -> sqlite3.Connection:
-    if not backup.is_file():
+    if not backup.exists():
         raise RestoreRefused(f"{backup} does not exist")
+    if not backup.is_file():
+        raise RestoreRefused(f"{backup} is not a file (give the backup's file, not its folder)")
     problem = problem_with(backup)
     if problem is not None:
         raise RestoreRefused(f"{backup} {problem}")

@@ -60,6 +60,11 @@ def add(
     return _webhook(row)
 
 
+def by_url(conn: sqlite3.Connection, url: str) -> Webhook | None:
+    row = conn.execute("SELECT * FROM webhooks WHERE url = ?", (url,)).fetchone()
+    return None if row is None else _webhook(row)
+
+
 def remove(conn: sqlite3.Connection, webhook_id: str) -> bool:
     return conn.execute("DELETE FROM webhooks WHERE webhook_id = ?", (webhook_id,)).rowcount > 0
 

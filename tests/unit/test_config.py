@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -47,3 +49,30 @@ def test_whole_numbers_are_fine_where_seconds_are_asked() -> None:
         "[locks]\nstall_after_seconds = 3\n[webhook_delivery]\nfirst_retry_seconds = 1\n"
     )
     assert config.stall_after == 3.0 and config.webhook_first_retry == 1.0
+
+
+def test_a_webhook_for_an_event_type_that_never_fires_is_refused(tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text(
+        '[[webhooks]]\nurl = "http://127.0.0.1:9/h"\nsecret = "whsec_x"\n'
+        'events = ["access_code.set_on_devise"]\n'
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "gateway",
+            "webhooks",
+            "list",
+            "--config",
+            str(config),
+            "--data-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    said = "[[webhooks]] #1 events: unknown event type 'access_code.set_on_devise'"
+    assert said in result.stderr
