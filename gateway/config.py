@@ -118,7 +118,7 @@ class _Store(_Section):
 
 
 class _Pool(_Section):
-    size: Annotated[int, Field(ge=0, le=50)] = 5  # 0: no backup pool on any lock
+    size: Annotated[int, Field(ge=0)] = 5  # 0: no backup pool on any lock
 
 
 class _Events(_Section):
