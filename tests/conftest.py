@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
+from tests.support import secrets_seen
 from tests.support.openapi import SeamOpenApi
 
 
@@ -11,3 +14,13 @@ from tests.support.openapi import SeamOpenApi
 def openapi() -> SeamOpenApi:
     """Seam's published OpenAPI document (npm @seamapi/types, pinned in tests/contract/)."""
     return SeamOpenApi.load()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_secret_in_any_daemon_log() -> Iterator[None]:
+    """At the session's end: no log of any daemon the suite ran holds a PIN (pool codes
+    included) or an API key the suite created, whatever its level."""
+    yield
+    leaks = secrets_seen.leaks()
+    assert not leaks, f"{len(leaks)} log lines hold a secret, e.g. {leaks[:3]}"
+    assert (secrets_seen.PINS and secrets_seen.LOGS) or not secrets_seen.LOGS

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.support import secrets_seen
 from tests.support.process import wait_for_ready
 
 READY_MARK = "lockgw: API on "
@@ -60,6 +61,10 @@ class Daemon:
         self.key = create_key(data_dir) if with_key else ""
         self.proc: subprocess.Popen[str] | None = None
         self.output: list[str] = []
+        # The session checks at its end that no daemon's log holds a PIN or key it was given.
+        secrets_seen.LOGS.append(self.output)
+        if self.key:
+            secrets_seen.KEYS.update({self.key, self.key.rsplit("_", 1)[-1]})
 
     def _args(self) -> list[str]:
         args = [
@@ -109,6 +114,7 @@ class Daemon:
         )
 
     def stop(self, timeout: float = 10.0) -> int:
+        secrets_seen.saw_store(self.data_dir / "lockgw.sqlite3")
         if self.proc is None:
             return 0
         self.proc.send_signal(signal.SIGTERM)
@@ -117,6 +123,7 @@ class Daemon:
         return code
 
     def kill(self) -> None:
+        secrets_seen.saw_store(self.data_dir / "lockgw.sqlite3")
         if self.proc is not None:
             self.proc.kill()
             self.proc.wait()

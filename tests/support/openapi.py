@@ -21,6 +21,8 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 from seam import Seam
 
+from tests.support import secrets_seen
+
 CONTRACT_DIR = Path(__file__).resolve().parents[1] / "contract"
 ROOT = "urn:seam-openapi"
 
@@ -124,6 +126,7 @@ class ResponseChecker:
     def __call__(self, response: httpx.Response) -> None:
         response.read()
         body: Any = response.json()
+        secrets_seen.saw_body(body)
         path = response.request.url.path
         if response.status_code < 300:
             problems = self.openapi.response_errors(path, body)
