@@ -95,3 +95,13 @@ def test_a_tls_set_up_that_cannot_work_is_one_line_naming_the_file(
     assert result.returncode == 1 and len(lines) == 1, result.stderr
     assert lines[0].startswith("lockgw: TLS:") and str(cert.name) in lines[0]
     assert "lockgw: API on" not in result.stdout
+
+
+def test_init_writes_its_config_and_data_dir_for_the_hub_user_alone(tmp_path: Path) -> None:
+    os.umask(0o022)
+    etc, var = tmp_path / "etc", tmp_path / "var"
+    result = _lockgw("init", "--config-dir", str(etc), "--data-dir", str(var))
+    assert result.returncode == 0, result.stderr
+    configs = list(etc.glob("*.toml"))
+    assert configs and all(_mode(c) == 0o600 for c in configs), [oct(_mode(c)) for c in configs]
+    assert _mode(var) == 0o700 and _mode(var / DB_FILE) == 0o600
