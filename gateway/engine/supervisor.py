@@ -20,15 +20,13 @@ from dataclasses import dataclass, replace
 from gateway.clock import Clock
 from gateway.domain.issues import STALL_WARNING, with_issue, without
 from gateway.engine.reconciler import Reconciler
+from gateway.host.background import keep_running
 from gateway.store import devices
 from gateway.store.db import Store
 
 log = logging.getLogger(__name__)
 
 STALL_AFTER = 300.0  # seconds of waiting work with no successful pass
-RESTART_FIRST, RESTART_MAX = 1.0, 60.0
-# A task that ran this long before it died was healthy: its next restart is quick again.
-HEALTHY_RUN = 60.0
 
 
 def stall_message(seconds: float, cause: str | None) -> str:
@@ -76,34 +74,22 @@ class Supervisor:
         restart_on_return: bool = True,
     ) -> None:
         """Run `run` until shutdown; restart it whenever it ends by anything else."""
-        delay = RESTART_FIRST
-        while not self._stopping:
-            began = self.monotonic()
-            try:
-                await run()
-                if self._stopping or not restart_on_return:
-                    return
-                cause = "it returned"
-            except asyncio.CancelledError:
-                task = asyncio.current_task()
-                if self._stopping or (task is not None and task.cancelling()):
-                    raise
-                cause = "it was cancelled from inside (a connection dropped mid-operation?)"
-            except Exception as exc:
-                cause = f"{type(exc).__name__}: {exc}"
-                log.error("lock %s: %s failed", device_id, what, exc_info=exc)
-            if self.monotonic() - began > HEALTHY_RUN:
-                delay = RESTART_FIRST
+
+        def restarted() -> None:
             self.restarts[device_id] = self.restarts.get(device_id, 0) + 1
             self.on_restart(device_id, what)
-            log.error(
-                "lock %s: %s stopped (%s); restarting in %.0f s", device_id, what, cause, delay
-            )
-            await asyncio.sleep(delay)
-            delay = min(RESTART_MAX, delay * 2)
             reconciler = self.reconcilers.get(device_id)
             if reconciler is not None and what == "reconciler":
-                reconciler.read_again()
+                reconciler.read_again()  # what it knew in memory may be wrong
+
+        await keep_running(
+            f"lock {device_id}: {what}",
+            run,
+            stopping=lambda: self._stopping,
+            restart_on_return=restart_on_return,
+            restarted=restarted,
+            monotonic=self.monotonic,
+        )
 
     def stop(self) -> None:
         self._stopping = True
