@@ -17,8 +17,8 @@ from gateway.domain.issues import STALL_WARNING
 from gateway.domain.models import Device
 from gateway.host.data_dir_lock import LOCK_FILE
 from gateway.store import access_codes, devices
-from gateway.store.db import Store
-from gateway.store.soundness import ADVICE
+from gateway.store.db import DB_FILE, Store
+from gateway.store.soundness import DatabaseUnusable, check_not_lost
 
 ZWAVE_GREETING_SECONDS = 3.0
 MIN_FREE_BYTES = 200 * 1024 * 1024
@@ -116,8 +116,10 @@ def _locks(store: Store) -> list[Check]:
 
 
 def _no_database(data_dir: Path) -> Check:
-    if (data_dir / LOCK_FILE).exists():  # a daemon ran here: the database was lost
-        return Check("database", False, f"MISSING from {data_dir}, in use before: {ADVICE}")
+    try:  # the same rule `serve` refuses by
+        check_not_lost(data_dir, DB_FILE, LOCK_FILE)
+    except DatabaseUnusable as lost:
+        return Check("database", False, f"MISSING: {lost}")
     return Check("database", None, "none yet (a fresh install: `lockgw init`)")
 
 
