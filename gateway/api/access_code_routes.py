@@ -6,7 +6,7 @@ from aiohttp import web
 
 from gateway.api.pagination import pagination
 from gateway.api.params import parse
-from gateway.api.respond import ok, services
+from gateway.api.respond import GET_POST, Route, ok, services
 from gateway.domain.models import AccessCode
 from gateway.wire import views
 from gateway.wire.requests import (
@@ -118,3 +118,20 @@ async def unmanaged_delete(request: web.Request) -> web.Response:
     p = await parse(request, AccessCodeRef)
     attempt = services(request).unmanaged.delete(p.access_code_id)
     return ok(action_attempt=views.action_attempt(attempt))
+
+
+ROUTES: list[Route] = [
+    ("/access_codes/create", ("POST",), create),
+    ("/access_codes/create_multiple", ("POST", "PUT"), create_multiple),
+    ("/access_codes/get", GET_POST, get),
+    ("/access_codes/list", GET_POST, list_codes),
+    ("/access_codes/generate_code", GET_POST, generate),
+    ("/access_codes/update", ("PATCH", "POST", "PUT"), update),
+    ("/access_codes/delete", ("DELETE", "POST"), delete),
+    ("/access_codes/pull_backup_access_code", ("POST",), pull_backup),
+    ("/access_codes/unmanaged/get", GET_POST, unmanaged_get),
+    ("/access_codes/unmanaged/list", GET_POST, unmanaged_list),
+    ("/access_codes/unmanaged/update", ("PATCH", "POST"), unmanaged_update),
+    ("/access_codes/unmanaged/convert_to_managed", ("PATCH", "POST"), unmanaged_convert),
+    ("/access_codes/unmanaged/delete", ("DELETE", "POST"), unmanaged_delete),
+]

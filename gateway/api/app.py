@@ -5,13 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
 from gateway.api import access_code_routes as codes
 from gateway.api import device_routes as dev
-from gateway.api.respond import SERVICES
+from gateway.api.respond import SERVICES, Handler, Route
 from gateway.service.bundle import Services
 from gateway.service.faults import store_fault
 from gateway.service.metrics import Metrics
@@ -19,7 +18,6 @@ from gateway.wire.errors import ApiError
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 MAX_BODY_BYTES = 256 * 1024
 # Another process holding the database's write lock: the request is retried (the event loop
 # keeps serving meanwhile) for this long before it answers 503.
@@ -27,31 +25,7 @@ BUSY_RETRY_FOR = 10.0
 # 507 Insufficient Storage for a full disk; every other store fault is a 503.
 FULL_DISK = "hub_store_full"
 
-GET_POST = ("GET", "POST")
-ROUTES: list[tuple[str, tuple[str, ...], Handler]] = [
-    ("/access_codes/create", ("POST",), codes.create),
-    ("/access_codes/create_multiple", ("POST", "PUT"), codes.create_multiple),
-    ("/access_codes/get", GET_POST, codes.get),
-    ("/access_codes/list", GET_POST, codes.list_codes),
-    ("/access_codes/generate_code", GET_POST, codes.generate),
-    ("/access_codes/update", ("PATCH", "POST", "PUT"), codes.update),
-    ("/access_codes/delete", ("DELETE", "POST"), codes.delete),
-    ("/access_codes/pull_backup_access_code", ("POST",), codes.pull_backup),
-    ("/access_codes/unmanaged/get", GET_POST, codes.unmanaged_get),
-    ("/access_codes/unmanaged/list", GET_POST, codes.unmanaged_list),
-    ("/access_codes/unmanaged/update", ("PATCH", "POST"), codes.unmanaged_update),
-    ("/access_codes/unmanaged/convert_to_managed", ("PATCH", "POST"), codes.unmanaged_convert),
-    ("/access_codes/unmanaged/delete", ("DELETE", "POST"), codes.unmanaged_delete),
-    ("/devices/get", GET_POST, dev.device_get),
-    ("/devices/list", GET_POST, dev.device_list),
-    ("/devices/update", ("PATCH", "POST"), dev.device_update),
-    ("/locks/get", GET_POST, dev.lock_get),
-    ("/locks/list", GET_POST, dev.lock_list),
-    ("/locks/lock_door", ("POST",), dev.lock_door),
-    ("/locks/unlock_door", ("POST",), dev.unlock_door),
-    ("/action_attempts/get", GET_POST, dev.action_attempt_get),
-    ("/events/list", GET_POST, dev.event_list),
-]
+ROUTES: list[Route] = [*codes.ROUTES, *dev.ROUTES]
 PUBLIC_PATHS = frozenset({"/health", "/metrics"})
 
 

@@ -6,7 +6,7 @@ from aiohttp import web
 
 from gateway.api.pagination import pagination
 from gateway.api.params import parse
-from gateway.api.respond import ok, services
+from gateway.api.respond import GET_POST, Route, ok, services
 from gateway.wire import views
 from gateway.wire.requests import (
     GetActionAttempt,
@@ -70,3 +70,16 @@ async def event_list(request: web.Request) -> web.Response:
     svc = services(request)
     found = svc.activity.events(await parse(request, ListEvents))
     return ok(events=[views.event(e, svc.workspace_id, driver) for e, driver in found])
+
+
+ROUTES: list[Route] = [
+    ("/devices/get", GET_POST, device_get),
+    ("/devices/list", GET_POST, device_list),
+    ("/devices/update", ("PATCH", "POST"), device_update),
+    ("/locks/get", GET_POST, lock_get),
+    ("/locks/list", GET_POST, lock_list),
+    ("/locks/lock_door", ("POST",), lock_door),
+    ("/locks/unlock_door", ("POST",), unlock_door),
+    ("/action_attempts/get", GET_POST, action_attempt_get),
+    ("/events/list", GET_POST, event_list),
+]

@@ -1,8 +1,9 @@
-"""Success responses: `{"ok": true, ...resource keys}`, and access to the app's services."""
+"""Success responses (`{"ok": true, ...resource keys}`), the app's services, the route type."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
@@ -10,6 +11,11 @@ from aiohttp import web
 from gateway.service.bundle import Services
 
 SERVICES = web.AppKey("services", Services)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+# (path, methods, handler): each route module lists its own; the app adds them all.
+Route = tuple[str, tuple[str, ...], Handler]
+GET_POST = ("GET", "POST")
 
 
 def services(request: web.Request) -> Services:
