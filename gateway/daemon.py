@@ -21,6 +21,7 @@ from drivers.virtual import make_lock
 from drivers.zwave.lock import ZWaveLock
 from drivers.zwave.network import ZWaveNetwork
 from gateway.api.app import build_app
+from gateway.api.runner import ApiRunner
 from gateway.clock import Clock
 from gateway.clock.trusted import TrustedClock
 from gateway.config import SIM_LOCKS, Config
@@ -195,7 +196,7 @@ async def serve(config: Config, *, sim: bool) -> None:
     await gateway.add_nuki_locks()
     gateway.add_locks(sim)
     gateway.start()
-    runner = web.AppRunner(gateway.app, access_log=None, shutdown_timeout=1.0)
+    runner = ApiRunner(gateway.app, access_log=None, shutdown_timeout=1.0)
     await runner.setup()
     site = web.SockSite(runner, listener, ssl_context=tls)
     await site.start()

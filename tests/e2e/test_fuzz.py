@@ -437,12 +437,6 @@ def test_hostile_query_strings_never_5xx(path: str, fuzzer: Fuzzer, openapi: Sea
 
 
 @pytest.mark.e2e
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a request line over 8190 bytes gets aiohttp's plain-text 400 "
-    "('Got more than 8190 bytes when reading'), not JSON, not Seam-shaped: the HTTP parser "
-    "answers before the seam_errors middleware runs",
-)
 def test_overlong_query_string_answers_seam_json(fuzzer: Fuzzer) -> None:
     response = fuzzer.client.get("/locks/get", params={"device_id": "9" * 9_000})
     fuzzer.check("/locks/get", b"GET ?device_id=" + b"9" * 9_000, response)
