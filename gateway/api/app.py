@@ -14,7 +14,8 @@ from gateway.api.respond import SERVICES, Handler, Route
 from gateway.service.bundle import Services
 from gateway.service.faults import store_fault
 from gateway.service.metrics import Metrics
-from gateway.wire.errors import ApiError
+from gateway.wire.cloud_only import cloud_only_reason
+from gateway.wire.errors import ApiError, NotOnLocalHub
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,10 @@ async def seam_errors(request: web.Request, handler: Handler) -> web.StreamRespo
         response.headers["Allow"] = allowed
         return response
     except web.HTTPNotFound:
+        reason = cloud_only_reason(request.path)
+        if reason is not None:
+            refusal = NotOnLocalHub(request.path, reason)
+            return web.json_response(refusal.body(), status=refusal.status)
         return _error(404, "endpoint_not_found", f"No endpoint {request.path}")
     except web.HTTPException as exc:
         return _error(exc.status, "http_error", exc.reason)

@@ -61,3 +61,17 @@ class InvalidInput(ApiError):
 
 def invalid(field: str, message: str) -> InvalidInput:
     return InvalidInput({field: [message]})
+
+
+class NotOnLocalHub(ApiError):
+    """A call of Seam's cloud API that a local hub deliberately does not offer (501): the
+    message says why and what to do instead. Use it for every such refusal, so apps can branch
+    on one error type."""
+
+    status = 501
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(
+            "not_available_on_local_hub",
+            f"{path} is part of Seam's cloud API but not of a local lockgw hub: {reason}",
+        )
