@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8484
 DATA_DIR ?= .lockgw-data
 
-.PHONY: run test lint typecheck pytest bench clean install system-packages
+.PHONY: run test lint typecheck pytest bench bench-vs-fake clean install system-packages
 
 run: $(STAMP) $(ZWAVE_SIM)/node_modules/.installed
 	@mkdir -p $(DATA_DIR)
@@ -49,5 +49,14 @@ $(ZWAVE_SIM)/node_modules/.installed: $(ZWAVE_SIM)/package.json $(ZWAVE_SIM)/pac
 bench: $(STAMP)
 	$(PY) -m bench.api_latency
 
+FAKE_SEAM := bench/fake-seam
+$(FAKE_SEAM)/node_modules/.installed: $(FAKE_SEAM)/package.json $(FAKE_SEAM)/package-lock.json
+	cd $(FAKE_SEAM) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# The hub side by side with Seam's in-memory fake of its cloud API (bench/vs_fake.py).
+bench-vs-fake: $(STAMP) $(FAKE_SEAM)/node_modules/.installed
+	$(PY) -m bench.vs_fake
+
 clean:
-	rm -rf $(VENV) $(DATA_DIR) $(CONTRACT)/node_modules $(ZWAVE_SIM)/node_modules .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(DATA_DIR) $(CONTRACT)/node_modules $(ZWAVE_SIM)/node_modules $(FAKE_SEAM)/node_modules .mypy_cache .pytest_cache .ruff_cache
