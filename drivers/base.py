@@ -45,6 +45,9 @@ class Capabilities:
     supports_schedules: bool = False
     has_checksum: bool = False
     can_lock: bool = True
+    # The lock relocks by itself after a delay the hub can set (Door Lock CC auto-relock,
+    # Nuki auto-lock): `LockDriver.configure_auto_lock`.
+    can_configure_auto_lock: bool = False
 
     @property
     def slots(self) -> range:
@@ -149,6 +152,14 @@ class InvalidCode(PermanentDriverError):
     pass
 
 
+@dataclass(frozen=True)
+class AutoLock:
+    """A lock's auto-lock setting: relock by itself `delay_seconds` after it was unlocked."""
+
+    enabled: bool
+    delay_seconds: float | None = None
+
+
 @dataclass
 class LockInfo:
     """How a driver identifies a lock to the gateway (stable across restarts)."""
@@ -201,6 +212,12 @@ class LockDriver(abc.ABC):
 
     async def set_locked(self, locked: bool) -> None:
         raise PermanentDriverError("this lock cannot be locked or unlocked remotely")
+
+    async def configure_auto_lock(self, setting: AutoLock) -> AutoLock:
+        """Turn the lock's auto-lock on (after `setting.delay_seconds`) or off; returns the
+        setting the lock holds now (it may round the delay). Optional: where a lock has
+        `capabilities.can_configure_auto_lock`."""
+        raise PermanentDriverError("this lock has no auto-lock the hub can configure")
 
     @abc.abstractmethod
     def events(self) -> AsyncIterator[LockEvent]:

@@ -17,7 +17,7 @@ from drivers.nuki.files import LockFiles, paired_locks
 from drivers.nuki.lock import NukiLock
 from drivers.nuki.radio import Radio
 from drivers.remote.client import RemoteLock
-from drivers.virtual import make_lock
+from drivers.virtual import VirtualLock, make_lock
 from drivers.zwave.lock import ZWaveLock
 from drivers.zwave.network import ZWaveNetwork
 from gateway.api.app import build_app
@@ -25,6 +25,7 @@ from gateway.api.runner import ApiRunner
 from gateway.clock import Clock
 from gateway.clock.trusted import TrustedClock
 from gateway.config import SIM_LOCKS, Config
+from gateway.dashboard import app as dashboard
 from gateway.engine.clock_watch import watch_clock
 from gateway.engine.locks import Locks
 from gateway.host import mdns, sd_notify
@@ -35,6 +36,7 @@ from gateway.host.listener import listen
 from gateway.host.tls import tls_context
 from gateway.service.bundle import Services
 from gateway.service.metrics import Metrics
+from gateway.service.owner import OwnerAccess
 from gateway.service.retention import prune_forever
 from gateway.store import devices, webhooks
 from gateway.store.db import DB_FILE, Store
@@ -44,6 +46,26 @@ from gateway.webhooks.delivery import Deliverer, DeliveryPolicy
 log = logging.getLogger("lockgw")
 
 STORE_BUSY_WAIT_MS = 100
+
+
+@dataclass
+class SimulatedLocks:
+    """The simulate calls' way to the in-memory locks (service.simulate.SimulationControls):
+    a lock the config or `--sim` declares is simulated; a radio's lock never is."""
+
+    locks: Locks
+
+    def simulated_lock(self, device_id: str) -> VirtualLock | None:
+        driver = self.locks.drivers.get(device_id)
+        return driver if isinstance(driver, VirtualLock) else None
+
+    async def detach(self, device_id: str) -> None:
+        await self.locks.remove(device_id)
+
+    def look_now(self, device_id: str) -> None:
+        reconciler = self.locks.reconcilers.get(device_id)
+        if reconciler is not None:
+            reconciler.read_again()
 
 
 @dataclass
@@ -71,8 +93,12 @@ class Gateway:
         clock = clock or TrustedClock(store)
         metrics = Metrics(store)
         locks = Locks(store, clock, config.pool_size, config.stall_after, counters=metrics)
-        services = Services.build(store, clock, locks.wake, locks.supervisor.stalled_now)
-        return cls(config, store, clock, locks, services, build_app(services, metrics))
+        services = Services.build(
+            store, clock, locks.wake, locks.supervisor.stalled_now, SimulatedLocks(locks)
+        )
+        app = build_app(services, metrics, other_surfaces=dashboard.PATHS)
+        dashboard.install(app, services, OwnerAccess(store, clock))
+        return cls(config, store, clock, locks, services, app)
 
     def start(self) -> None:
         self._apply_webhooks()

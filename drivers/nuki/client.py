@@ -168,6 +168,21 @@ class NukiSession:
 
         await self._secured(UPDATE_TIME, build)
 
+    async def advanced_config(self) -> bytes:
+        """REQUEST_ADVANCED_CONFIG carries the challenge nonce but no security PIN."""
+        nonce = await self._challenge()
+        await self._send(Command.REQUEST_ADVANCED_CONFIG, nonce)
+        command, payload = await self._answer()
+        if command != Command.ADVANCED_CONFIG or len(payload) < m.ADVANCED_CONFIG_LEN:
+            raise LockTimeout(f"expected the lock's advanced config, got 0x{command:04x}")
+        return payload
+
+    async def set_advanced_config(self, advanced: bytes) -> None:
+        await self._secured(
+            Command.SET_ADVANCED_CONFIG,
+            lambda nonce, pin: m.set_advanced_config(advanced, nonce, pin),
+        )
+
     async def state(self) -> m.KeyturnerState:
         await self._send(Command.REQUEST_DATA, m.request_data(Command.KEYTURNER_STATES))
         command, payload = await self._answer()

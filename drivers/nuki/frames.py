@@ -42,6 +42,9 @@ class Command(IntEnum):
     KEYPAD_CODE = 0x0045
     UPDATE_KEYPAD_CODE = 0x0046
     REMOVE_KEYPAD_CODE = 0x0047
+    SET_ADVANCED_CONFIG = 0x0035
+    REQUEST_ADVANCED_CONFIG = 0x0036
+    ADVANCED_CONFIG = 0x0037
 
 
 # Sizes of plain frames the lock sends during pairing (command + payload + CRC), so a frame

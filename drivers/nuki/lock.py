@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from bleak.backends.device import BLEDevice
 
 from drivers.base import (
+    AutoLock,
     Capabilities,
     CodeRules,
     DriverError,
@@ -54,6 +55,7 @@ CAPABILITIES = Capabilities(
     name_max_length=m.NAME_LEN,
     keeps_names=True,
     supports_schedules=True,
+    can_configure_auto_lock=True,
 )
 
 
@@ -262,6 +264,28 @@ class NukiLock(LockDriver):
         action = m.LockAction.LOCK if locked else m.LockAction.UNLOCK
         async with self._using() as link:
             await link.lock_action(action)
+
+    async def configure_auto_lock(self, setting: AutoLock) -> AutoLock:
+        """The advanced config is read, its auto-lock fields changed and written back whole,
+        then read again: what the lock reports is what it took. Turning auto-lock off keeps
+        the lock's timeout."""
+        async with self._using() as link:
+            reported = await link.advanced_config()
+            timeout = m.auto_lock_of(reported).timeout_seconds
+            if setting.enabled:
+                timeout = min(0xFFFF, max(1, round(setting.delay_seconds or 1)))
+            wanted = m.AutoLockConfig(enabled=setting.enabled, timeout_seconds=timeout)
+            await link.set_advanced_config(m.with_auto_lock(reported, wanted))
+            took = m.auto_lock_of(await link.advanced_config())
+        if took != wanted:
+            raise PermanentDriverError(
+                f"the lock reports auto-lock {took.enabled} after {took.timeout_seconds} s "
+                f"when {wanted.enabled} after {wanted.timeout_seconds} s was set"
+            )
+        return AutoLock(
+            enabled=took.enabled,
+            delay_seconds=float(took.timeout_seconds) if took.enabled else None,
+        )
 
     async def events(self) -> AsyncIterator[LockEvent]:
         while (event := await self._events.get()) is not None:

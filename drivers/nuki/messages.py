@@ -250,3 +250,49 @@ def encode_config(nuki_id: int, name: str, now: datetime, *, keypad: bool) -> by
         + struct.pack("<H", 0)
         + bytes([4, 0, int(keypad)])
     )
+
+
+# The lock's ADVANCED_CONFIG (0x0037) as Smart Lock API v2.2.1 lays it out: total degrees
+# (uint16), four position offsets (int16), seven one-byte settings, the auto-lock timeout
+# (uint16 seconds) at 17, ..., "auto lock enabled" at 28; 31 bytes (newer firmwares append
+# more). SET_ADVANCED_CONFIG (0x0035) carries the same fields without the total degrees.
+ADVANCED_CONFIG_LEN = 31
+_AUTO_LOCK_TIMEOUT = 17
+_AUTO_LOCK_ENABLED = 28
+
+
+@dataclass(frozen=True)
+class AutoLockConfig:
+    enabled: bool
+    timeout_seconds: int
+
+
+def auto_lock_of(advanced: bytes) -> AutoLockConfig:
+    (timeout,) = struct.unpack_from("<H", advanced, _AUTO_LOCK_TIMEOUT)
+    return AutoLockConfig(bool(advanced[_AUTO_LOCK_ENABLED]), timeout)
+
+
+def with_auto_lock(advanced: bytes, setting: AutoLockConfig) -> bytes:
+    """`advanced` (as the lock reported it) with its auto-lock fields changed, nothing else."""
+    changed = bytearray(advanced[:ADVANCED_CONFIG_LEN])
+    struct.pack_into("<H", changed, _AUTO_LOCK_TIMEOUT, setting.timeout_seconds)
+    changed[_AUTO_LOCK_ENABLED] = int(setting.enabled)
+    return bytes(changed)
+
+
+def set_advanced_config(advanced: bytes, nonce: bytes, pin: int) -> bytes:
+    return advanced[2:ADVANCED_CONFIG_LEN] + nonce + struct.pack("<H", pin)
+
+
+def advanced_config_of_set(payload: bytes, total_degrees: int) -> bytes:
+    """The lock's side of SET_ADVANCED_CONFIG: the new ADVANCED_CONFIG it then reports."""
+    return struct.pack("<H", total_degrees) + payload[: ADVANCED_CONFIG_LEN - 2]
+
+
+def encode_advanced_config(setting: AutoLockConfig) -> bytes:
+    """A factory-fresh lock's ADVANCED_CONFIG (what the emulator starts from)."""
+    fields = bytearray(ADVANCED_CONFIG_LEN)
+    struct.pack_into("<H", fields, 0, 90)  # total degrees
+    fields[11:13] = bytes([1, 6])  # button: intelligent on one press, show status on two
+    fields[14:17] = bytes([0, 1, 3])  # battery type, automatic detection, unlatch duration
+    return with_auto_lock(bytes(fields), setting)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -42,6 +43,8 @@ class RemoteLock(LockDriver):
     ) -> None:
         self._session = session
         self._url = f"{url}/locks/{ref}/op"
+        # The lock server's protocol has no auto-lock operation: not offered through it.
+        caps = dataclasses.replace(caps, can_configure_auto_lock=False)
         self._info = LockInfo(driver="virtual", ref=ref, name=name, capabilities=caps)
         self._closed = asyncio.Event()
 

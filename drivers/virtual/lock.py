@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from drivers.base import (
+    AutoLock,
     Capabilities,
     DuplicateCode,
     InvalidCode,
@@ -66,11 +67,13 @@ class VirtualLock(LockDriver):
     locked: bool = True
     battery_level: float = 0.9
     operations: Counter[str] = field(default_factory=Counter)
+    auto_lock: AutoLock = field(default_factory=lambda: AutoLock(enabled=False))
 
     def __post_init__(self) -> None:
         self._slots: dict[int, _Slot] = {}
         self._stale: set[int] = set()
         self._events: asyncio.Queue[LockEvent | None] = asyncio.Queue()
+        self._relock: asyncio.Task[None] | None = None
 
     @property
     def info(self) -> LockInfo:
@@ -159,12 +162,40 @@ class VirtualLock(LockDriver):
         await self._radio("set_locked")
         self.locked = locked
         self._emit(LockEvent(LockEventKind.LOCKED if locked else LockEventKind.UNLOCKED))
+        self._after_bolt()
+
+    async def configure_auto_lock(self, setting: AutoLock) -> AutoLock:
+        await self._radio("configure_auto_lock")
+        # Like the Door Lock CC's auto-relock time: whole seconds, at least one.
+        delay = max(1, round(setting.delay_seconds or 0)) if setting.enabled else None
+        self.auto_lock = AutoLock(enabled=setting.enabled, delay_seconds=delay)
+        self._after_bolt()
+        return self.auto_lock
+
+    def _after_bolt(self) -> None:
+        """With auto-lock on, an unlocked door locks itself after the delay."""
+        if self._relock is not None:
+            self._relock.cancel()
+            self._relock = None
+        delay = self.auto_lock.delay_seconds
+        if self.locked or not self.auto_lock.enabled or delay is None:
+            return
+        self._relock = asyncio.get_running_loop().create_task(self._relock_after(delay))
+
+    async def _relock_after(self, delay: float) -> None:
+        await self.sleep(delay)
+        self._relock = None
+        if not self.locked:
+            self.locked = True
+            self._emit(LockEvent(LockEventKind.LOCKED))
 
     async def events(self) -> AsyncIterator[LockEvent]:
         while (event := await self._events.get()) is not None:
             yield event
 
     async def close(self) -> None:
+        if self._relock is not None:
+            self._relock.cancel()
         self._events.put_nowait(None)
 
     def _check_slot(self, slot: int) -> None:
@@ -176,13 +207,19 @@ class VirtualLock(LockDriver):
 
     # -- the keypad side: what a person at the door does (tests and the demo) ----------------
 
-    def keypad_set(self, slot: int, code: str, *, notify: bool = True) -> bool:
-        """Someone programs a code at the keypad (or in the vendor app). Like a real lock, the
-        keypad refuses a PIN that another slot already holds; returns whether it took it."""
+    def keypad_set(
+        self, slot: int, code: str, *, notify: bool = True, name: str | None = None
+    ) -> bool:
+        """Someone programs a code at the keypad (or, with a `name`, in the vendor app, where
+        the lock keeps names). Like a real lock, the keypad refuses a PIN that another slot
+        already holds; returns whether it took it."""
         self._check_slot(slot)
         if any(other != slot and entry.code == code for other, entry in self._slots.items()):
             return False
-        self._slots[slot] = _Slot(code=code, name=None, window=None)
+        kept = name if self.capabilities.keeps_names else None
+        if kept is not None and self.capabilities.name_max_length is not None:
+            kept = kept[: self.capabilities.name_max_length]
+        self._slots[slot] = _Slot(code=code, name=kept, window=None)
         if notify:
             self._emit(LockEvent(LockEventKind.SLOT_CHANGED, slot=slot))
         return True
@@ -206,8 +243,31 @@ class VirtualLock(LockDriver):
             if entry.code == code and not outside:
                 self.locked = False
                 self._emit(LockEvent(LockEventKind.CODE_USED, slot=slot))
+                self._after_bolt_soon()
                 return True
         return False
+
+    def keypad_lock(self) -> None:
+        """A person presses the keypad's lock button."""
+        self.locked = True
+        self._emit(LockEvent(LockEventKind.LOCKED))
+        self._after_bolt_soon()
+
+    def free_slot(self, exclude: frozenset[int] = frozenset()) -> int | None:
+        """The highest empty slot not in `exclude` (where someone at the keypad would add a
+        code without disturbing the low slots a hub fills first); None when the lock is full."""
+        for slot in reversed(self.capabilities.slots):
+            if slot not in self._slots and slot not in exclude:
+                return slot
+        return None
+
+    def _after_bolt_soon(self) -> None:
+        # The keypad side may be driven from outside an event loop (tests in a thread).
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self._after_bolt()
 
     def set_online(self, online: bool) -> None:
         self.faults.offline = not online

@@ -15,6 +15,7 @@ PROFILES: dict[str, Capabilities] = {
         code_rules=CodeRules(lengths=FOUR_TO_EIGHT),
         manufacturer="schlage",
         model="Virtual Z-Wave deadbolt (30 slots)",
+        can_configure_auto_lock=True,
     ),
     # Z-Wave User Code v2, 250 slots with a checksum (Kwikset HC620-like).
     "zwave-250": Capabilities(
@@ -22,6 +23,7 @@ PROFILES: dict[str, Capabilities] = {
         code_rules=CodeRules(lengths=FOUR_TO_EIGHT),
         manufacturer="kwikset",
         model="Virtual Z-Wave smart lock (250 slots)",
+        can_configure_auto_lock=True,
         has_checksum=True,
     ),
     # A lock that masks read-back (Schlage reports "**********").
@@ -30,6 +32,7 @@ PROFILES: dict[str, Capabilities] = {
         code_rules=CodeRules(lengths=FOUR_TO_EIGHT),
         manufacturer="schlage",
         model="Virtual Z-Wave deadbolt with masked read-back",
+        can_configure_auto_lock=True,
         masked_readback=True,
     ),
     # Nuki keypad: 6 digits of 1-9, not starting with 12, names kept, windows on the lock.
@@ -42,6 +45,7 @@ PROFILES: dict[str, Capabilities] = {
         ),
         manufacturer="nuki",
         model="Virtual Nuki Smart Lock with Keypad",
+        can_configure_auto_lock=True,
         name_max_length=20,
         keeps_names=True,
         supports_schedules=True,

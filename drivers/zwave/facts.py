@@ -26,6 +26,8 @@ class NodeFacts:
     user_code_version: int
     exact_length: int | None = None
     has_year_day_schedules: bool = False
+    # Door Lock CC v4's auto-relock (its time is a Door Lock configuration field).
+    has_auto_relock: bool = False
 
 
 def lock_ref(home_id: int, node_id: int) -> str:
@@ -51,6 +53,7 @@ def capabilities(facts: NodeFacts) -> Capabilities:
         model=model,
         has_checksum=facts.user_code_version >= 2,
         supports_schedules=facts.has_year_day_schedules,
+        can_configure_auto_lock=facts.has_auto_relock,
     )
 
 

@@ -22,6 +22,7 @@ from zwave_js_server.model.notification import NotificationNotification
 from zwave_js_server.model.value import get_value_id_str
 
 from drivers.base import (
+    AutoLock,
     Capabilities,
     DuplicateCode,
     LockDriver,
@@ -51,6 +52,18 @@ NODE_NOT_RESPONDING = {202, 204}
 # How often the lock's clock and time offset are set again while windows are being written.
 LOCK_TIME_EVERY = 24 * 3600.0
 SCHEDULES = CommandClass.SCHEDULE_ENTRY_LOCK
+# Door Lock CC configuration fields a Configuration Set carries (zwave-js's names).
+DOOR_LOCK_CONFIG_FIELDS = (
+    "operationType",
+    "outsideHandlesCanOpenDoorConfiguration",
+    "insideHandlesCanOpenDoorConfiguration",
+    "lockTimeoutConfiguration",
+    "autoRelockTime",
+    "holdAndReleaseTime",
+    "twistAssist",
+    "blockToBlock",
+)
+MAX_RELOCK_SECONDS = 0xFFFF
 
 
 class ZWaveLock(LockDriver):
@@ -288,6 +301,29 @@ class ZWaveLock(LockDriver):
 
     async def set_locked(self, locked: bool) -> None:
         await self._call(CommandClass.DOOR_LOCK, "set", SECURED if locked else UNSECURED)
+
+    async def configure_auto_lock(self, setting: AutoLock) -> AutoLock:
+        """Door Lock CC v4: the configuration is read, its auto-relock time changed (0 turns
+        auto-relock off) and written back whole, then read again: what the lock reports is
+        what it took."""
+        if not self._info.capabilities.can_configure_auto_lock:
+            raise PermanentDriverError("this lock has no auto-relock (Door Lock CC v4)")
+        current = await self._call(CommandClass.DOOR_LOCK, "getConfiguration")
+        if not isinstance(current, dict):
+            raise LockTimeout("the lock did not report its Door Lock configuration")
+        seconds = 0
+        if setting.enabled:
+            seconds = min(MAX_RELOCK_SECONDS, max(1, round(setting.delay_seconds or 1)))
+        wanted = {k: v for k, v in current.items() if k in DOOR_LOCK_CONFIG_FIELDS}
+        wanted["autoRelockTime"] = seconds
+        await self._call(CommandClass.DOOR_LOCK, "setConfiguration", wanted)
+        took = await self._call(CommandClass.DOOR_LOCK, "getConfiguration")
+        relock = took.get("autoRelockTime") if isinstance(took, dict) else None
+        if relock != seconds:
+            raise PermanentDriverError(
+                f"the lock reports an auto-relock time of {relock} s after {seconds} s was set"
+            )
+        return AutoLock(enabled=seconds > 0, delay_seconds=float(seconds) if seconds else None)
 
     async def events(self) -> AsyncIterator[LockEvent]:
         while (event := await self._events.get()) is not None:

@@ -167,6 +167,7 @@ async def node_facts(home_id: int, node: Node) -> NodeFacts:
             year_day_slots = counts.get("numYearDaySlots") if isinstance(counts, dict) else 0
     config = node.device_config
     return NodeFacts(
+        has_auto_relock=await _has_auto_relock(node, versions),
         home_id=home_id,
         node_id=node.node_id,
         manufacturer_id=node.manufacturer_id,
@@ -178,6 +179,20 @@ async def node_facts(home_id: int, node: Node) -> NodeFacts:
         exact_length=exact,
         has_year_day_schedules=bool(year_day_slots),
     )
+
+
+async def _has_auto_relock(node: Node, versions: dict[int, int]) -> bool:
+    """Door Lock CC v4 and a lock that says it relocks by itself (zwave-js creates the
+    `autoRelockTime` value only then; otherwise the lock is asked)."""
+    if versions.get(CommandClass.DOOR_LOCK, 0) < 4:
+        return False
+    if any(
+        v.command_class == CommandClass.DOOR_LOCK and v.property_ == "autoRelockTime"
+        for v in node.values.values()
+    ):
+        return True
+    found = await _ask(node, CommandClass.DOOR_LOCK, "getCapabilities")
+    return isinstance(found, dict) and bool(found.get("autoRelockSupported"))
 
 
 async def _ask(node: Node, cc: CommandClass, method: str, *args: Any) -> Any:

@@ -19,7 +19,9 @@ from gateway.wire.requests import (
     ListAccessCodes,
     ListUnmanagedAccessCodes,
     PullBackupAccessCode,
+    ReportDeviceConstraints,
     UpdateAccessCode,
+    UpdateMultipleAccessCodes,
     UpdateUnmanagedAccessCode,
 )
 
@@ -64,6 +66,16 @@ async def update(request: web.Request) -> web.Response:
     p = await parse(request, UpdateAccessCode)
     attempt = services(request).access_codes.update(p)
     return ok(action_attempt=views.action_attempt(attempt))
+
+
+async def update_multiple(request: web.Request) -> web.Response:
+    services(request).access_codes.update_multiple(await parse(request, UpdateMultipleAccessCodes))
+    return ok()
+
+
+async def report_device_constraints(request: web.Request) -> web.Response:
+    services(request).devices.report_constraints(await parse(request, ReportDeviceConstraints))
+    return ok()
 
 
 async def delete(request: web.Request) -> web.Response:
@@ -127,6 +139,8 @@ ROUTES: list[Route] = [
     ("/access_codes/list", GET_POST, list_codes),
     ("/access_codes/generate_code", GET_POST, generate),
     ("/access_codes/update", ("PATCH", "POST", "PUT"), update),
+    ("/access_codes/update_multiple", ("PATCH", "POST"), update_multiple),
+    ("/access_codes/report_device_constraints", ("POST",), report_device_constraints),
     ("/access_codes/delete", ("DELETE", "POST"), delete),
     ("/access_codes/pull_backup_access_code", ("POST",), pull_backup),
     ("/access_codes/unmanaged/get", GET_POST, unmanaged_get),

@@ -10,6 +10,14 @@ from aiohttp import web
 
 from gateway.api import access_code_routes as codes
 from gateway.api import device_routes as dev
+from gateway.api import (
+    grant_routes,
+    identity_routes,
+    lock_config_routes,
+    simulate_routes,
+    webhook_routes,
+    workspace_routes,
+)
 from gateway.api.respond import SERVICES, Handler, Route
 from gateway.service.bundle import Services
 from gateway.service.faults import store_fault
@@ -26,8 +34,28 @@ BUSY_RETRY_FOR = 10.0
 # 507 Insufficient Storage for a full disk; every other store fault is a 503.
 FULL_DISK = "hub_store_full"
 
-ROUTES: list[Route] = [*codes.ROUTES, *dev.ROUTES]
+ROUTES: list[Route] = [
+    *codes.ROUTES,
+    *dev.ROUTES,
+    *simulate_routes.ROUTES,
+    *lock_config_routes.ROUTES,
+    *webhook_routes.ROUTES,
+    *workspace_routes.ROUTES,
+    *grant_routes.ROUTES,
+    *identity_routes.ROUTES,
+]
 PUBLIC_PATHS = frozenset({"/health", "/metrics"})
+# Paths another surface on this port serves with its own auth and its own error pages (the
+# owner's dashboard): an exact path, or a prefix ending in "/". The composition root names them.
+OTHER_SURFACES = web.AppKey("other_surfaces", tuple[str, ...])
+
+
+def _other_surface(request: web.Request) -> bool:
+    path = request.path
+    return any(
+        path == mine or (len(mine) > 1 and mine.endswith("/") and path.startswith(mine))
+        for mine in request.app.get(OTHER_SURFACES, ())
+    )
 
 
 def _error(status: int, error_type: str, message: str) -> web.Response:
@@ -39,6 +67,8 @@ def _error(status: int, error_type: str, message: str) -> web.Response:
 @web.middleware
 async def seam_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Every error answers JSON the official SDK understands; nothing answers text or HTML."""
+    if _other_surface(request):
+        return await handler(request)
     try:
         return await handler(request)
     except ApiError as exc:
@@ -90,7 +120,7 @@ async def store_busy_retry(request: web.Request, handler: Handler) -> web.Stream
 
 @web.middleware
 async def bearer_auth(request: web.Request, handler: Handler) -> web.StreamResponse:
-    if request.path in PUBLIC_PATHS:
+    if request.path in PUBLIC_PATHS or _other_surface(request):
         return await handler(request)
     header = request.headers.get("Authorization", "")
     scheme, _, key = header.partition(" ")
@@ -125,13 +155,16 @@ async def metrics(request: web.Request) -> web.Response:
     return web.Response(body=body, content_type="text/plain", charset="utf-8")
 
 
-def build_app(services: Services, metrics_: Metrics) -> web.Application:
+def build_app(
+    services: Services, metrics_: Metrics, other_surfaces: tuple[str, ...] = ()
+) -> web.Application:
     app = web.Application(
         middlewares=[timing, seam_errors, store_busy_retry, bearer_auth],
         client_max_size=MAX_BODY_BYTES,
     )
     app[SERVICES] = services
     app[METRICS] = metrics_
+    app[OTHER_SURFACES] = other_surfaces
     for path, methods, handler in ROUTES:
         for method in methods:
             app.router.add_route(method, path, handler)

@@ -1,4 +1,4 @@
-"""/devices/*, /locks/*, /action_attempts/get, /events/list."""
+"""/devices/* (managed and unmanaged), /locks/*, /action_attempts/*, /events/*."""
 
 from __future__ import annotations
 
@@ -11,10 +11,13 @@ from gateway.wire import views
 from gateway.wire.requests import (
     GetActionAttempt,
     GetDevice,
+    GetEvent,
+    ListActionAttempts,
     ListDevices,
     ListEvents,
     LockAction,
     UpdateDevice,
+    UpdateUnmanagedDevice,
 )
 
 
@@ -51,6 +54,24 @@ async def device_update(request: web.Request) -> web.Response:
     return ok()
 
 
+async def unmanaged_get(request: web.Request) -> web.Response:
+    svc = services(request)
+    device = svc.devices.unmanaged_get(await parse(request, GetDevice))
+    return ok(device=views.unmanaged_device(device, svc.workspace_id))
+
+
+async def unmanaged_list(request: web.Request) -> web.Response:
+    svc = services(request)
+    found, next_position = svc.devices.unmanaged_list(await parse(request, ListDevices))
+    bodies = [views.unmanaged_device(d, svc.workspace_id) for d in found]
+    return ok(devices=bodies, pagination=pagination(request, next_position))
+
+
+async def unmanaged_update(request: web.Request) -> web.Response:
+    services(request).devices.unmanaged_update(await parse(request, UpdateUnmanagedDevice))
+    return ok()
+
+
 async def lock_door(request: web.Request) -> web.Response:
     attempt = services(request).devices.lock_action(await parse(request, LockAction), lock=True)
     return ok(action_attempt=views.action_attempt(attempt))
@@ -66,6 +87,21 @@ async def action_attempt_get(request: web.Request) -> web.Response:
     return ok(action_attempt=views.action_attempt(attempt))
 
 
+async def action_attempt_list(request: web.Request) -> web.Response:
+    p = await parse(request, ListActionAttempts)
+    found, next_position = services(request).activity.action_attempts(p)
+    return ok(
+        action_attempts=[views.action_attempt(a) for a in found],
+        pagination=pagination(request, next_position),
+    )
+
+
+async def event_get(request: web.Request) -> web.Response:
+    svc = services(request)
+    found, driver = svc.activity.event(await parse(request, GetEvent))
+    return ok(event=views.event(found, svc.workspace_id, driver))
+
+
 async def event_list(request: web.Request) -> web.Response:
     svc = services(request)
     found = svc.activity.events(await parse(request, ListEvents))
@@ -76,10 +112,15 @@ ROUTES: list[Route] = [
     ("/devices/get", GET_POST, device_get),
     ("/devices/list", GET_POST, device_list),
     ("/devices/update", ("PATCH", "POST"), device_update),
+    ("/devices/unmanaged/get", GET_POST, unmanaged_get),
+    ("/devices/unmanaged/list", GET_POST, unmanaged_list),
+    ("/devices/unmanaged/update", ("PATCH", "POST"), unmanaged_update),
     ("/locks/get", GET_POST, lock_get),
     ("/locks/list", GET_POST, lock_list),
     ("/locks/lock_door", ("POST",), lock_door),
     ("/locks/unlock_door", ("POST",), unlock_door),
     ("/action_attempts/get", GET_POST, action_attempt_get),
+    ("/action_attempts/list", GET_POST, action_attempt_list),
+    ("/events/get", GET_POST, event_get),
     ("/events/list", GET_POST, event_list),
 ]

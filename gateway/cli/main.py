@@ -14,6 +14,8 @@ from pathlib import Path
 from gateway.cli.ble import add_ble_commands
 from gateway.cli.data_dir import ask_for_data_dir, no_database
 from gateway.cli.owner import add_owner_commands, run_owner_command
+from gateway.cli.passwd import add_passwd_commands
+from gateway.cli.status import add_status_command
 from gateway.clock import SystemClock
 from gateway.config import Config, ConfigError, load
 from gateway.domain.event_types import unknown_event_types
@@ -58,6 +60,8 @@ def _parser() -> argparse.ArgumentParser:
         if name == "revoke":
             sub.add_argument("key_id", help="the id shown by `lockgw keys list`")
     add_owner_commands(commands)
+    add_passwd_commands(commands)
+    add_status_command(commands)
     add_ble_commands(commands)
 
     hooks = commands.add_parser("webhooks", help="manage webhook endpoints")
@@ -170,6 +174,14 @@ def _run(args: argparse.Namespace, config: Config) -> int:
         return _keys(args, config)
     if args.command in OWNER_COMMANDS:
         return run_owner_command(args, config)
+    if args.command == "owner":
+        from gateway.cli.passwd import run_passwd
+
+        return run_passwd(args, config)
+    if args.command == "status":
+        from gateway.cli.status import run_status
+
+        return run_status(args, config)
     if args.command == "ble":
         from gateway.cli.ble import run_ble
 

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from gateway.cli.data_dir import no_database
 from gateway.cli.options import OPTIONS, OptionError, describe, read_time
+from gateway.cli.passwd import offer_password
 from gateway.clock import SystemClock
 from gateway.config import Config
 from gateway.host.data_dir_lock import DataDirInUse
@@ -244,6 +245,7 @@ def _init(args: argparse.Namespace, config: Config) -> int:
             key, plain = api_keys.create(conn, "first key (lockgw init)", SystemClock().now())
     finally:
         store.close()
+    offer_password(config.data_dir)
     print(f"created API key {key.key_id}; it is shown only once:")
     print(plain)
     return 0

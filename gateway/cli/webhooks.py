@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 
 from gateway.cli.data_dir import no_database
 from gateway.clock import SystemClock
 from gateway.config import Config, check_webhook_url
-from gateway.domain.event_types import EVENT_TYPES, unknown_event_types
+from gateway.domain.event_types import EVENT_TYPES, closest_event_type, unknown_event_types
 from gateway.store import webhooks
 from gateway.store.db import Store
 from gateway.webhooks.signing import new_secret
@@ -27,25 +26,23 @@ def run_webhooks(args: argparse.Namespace, config: Config) -> int:
         return 2 if command == "add" else 1
     store = Store(config.data_dir)
     try:
-        return _run(args, store)
+        return _run(args, store, config)
     finally:
         store.close()
 
 
-def _run(args: argparse.Namespace, store: Store) -> int:
+def _run(args: argparse.Namespace, store: Store, config: Config) -> int:
     command = args.webhooks_command
     if command == "add":
         return _add(args, store)
     if command == "list":
+        # One store for the config's, the CLI's and the API's webhooks; the third column says
+        # which declared each (config ones change only in the config file).
         for hook in webhooks.all_webhooks(store.conn):
             types = "all events" if hook.event_types is None else " ".join(hook.event_types)
-            print(f"{hook.webhook_id}\t{hook.url}\t{types}")
+            print(f"{hook.webhook_id}\t{hook.url}\t{hook.origin}\t{types}")
     elif command == "remove":
-        with store.transaction() as conn:
-            if not webhooks.remove(conn, args.webhook_id):
-                print(f"no webhook {args.webhook_id}", file=sys.stderr)
-                return 1
-        print(f"removed {args.webhook_id}")
+        return _remove(args.webhook_id, store, config)
     else:
         print("webhook\turl\tpending\tfailed\tdelivered\tlast error")
         for b in webhooks.status(store.conn):
@@ -68,11 +65,8 @@ def _unknown_types(types: tuple[str, ...]) -> str | None:
     unknown = unknown_event_types(types)
     if not unknown:
         return None
-    known = sorted(EVENT_TYPES)
-    close = [t for t in known if t.startswith(unknown[0])] or difflib.get_close_matches(
-        unknown[0], known, n=1
-    )
-    hint = f"did you mean {close[0]}? " if close else ""
+    close = closest_event_type(unknown[0])
+    hint = f"did you mean {close}? " if close else ""
     return (
         f"lockgw: --events: unknown event type {unknown[0]!r} ({hint}"
         "`lockgw webhooks events` lists the known ones)"
@@ -94,10 +88,36 @@ def _add(args: argparse.Namespace, store: Store) -> int:
                 file=sys.stderr,
             )
             return 2
+        if known is not None and known.declared_in_config:
+            print(
+                f"lockgw: {url} is declared in the config file ([[webhooks]]): its secret and "
+                "event types are set there",
+                file=sys.stderr,
+            )
+            return 2
         if known is not None and events is None:
             events = known.event_types  # rotating the secret keeps what the endpoint hears
-        hook = webhooks.add(conn, url, new_secret(), events, SystemClock().now())
+        origin = webhooks.CLI if known is None else known.origin
+        hook = webhooks.add(conn, url, new_secret(), events, SystemClock().now(), origin=origin)
     verb = "new secret for" if known is not None else "added"
     print(f"{verb} webhook {hook.webhook_id} -> {hook.url}; its signing secret:")
     print(hook.secret)
+    return 0
+
+
+def _remove(webhook_id: str, store: Store, config: Config) -> int:
+    with store.transaction() as conn:
+        hook = webhooks.get(conn, webhook_id)
+        if hook is None:
+            print(f"no webhook {webhook_id}", file=sys.stderr)
+            return 1
+        if hook.declared_in_config and any(h.url == hook.url for h in config.webhooks):
+            print(
+                f"lockgw: {hook.url} is declared in the config file ([[webhooks]]): remove it "
+                "there (it would come back at the next start)",
+                file=sys.stderr,
+            )
+            return 2
+        webhooks.remove(conn, webhook_id)
+    print(f"removed {webhook_id}")
     return 0

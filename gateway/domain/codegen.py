@@ -8,6 +8,9 @@ every accepted length is used up is there "no code left". A length is judged use
 what is left of it when it is small enough to list (`ENUMERATE_LIMIT` candidates: 4 and 5
 digits), and by `MAX_ATTEMPTS` failed random draws when it is not (a length of a million
 candidates that fails 10,000 draws is almost surely over 99.9 % taken).
+
+A PIN shared by several locks (`common_code_for`) is picked the same way under the rules of
+all of them at once (`rules_for_all`), so no lock's rules are favoured over another's.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import functools
 import itertools
 import random
 import secrets
+from collections.abc import Collection, Sequence
 
 from drivers.base import CodeRules
 from drivers.codes import code_violations
@@ -138,3 +142,52 @@ def generate_code(
     raise NoCodeAvailable(
         f"no acceptable code left for this lock: every code of length {tried} it accepts is taken"
     )
+
+
+def rules_for_all(rules_per_lock: Sequence[CodeRules]) -> CodeRules | None:
+    """The rules a PIN obeys to be accepted by every one of the locks: the lengths and
+    characters they all take, and each lock's constraints. None when they share no length or
+    no character (no PIN can suit them all)."""
+    if not rules_per_lock:
+        raise ValueError("no locks given")
+    lengths = set(rules_per_lock[0].lengths)
+    for rules in rules_per_lock[1:]:
+        lengths &= set(rules.lengths)
+    alphabet = "".join(
+        c for c in _alphabet(rules_per_lock[0]) if all(c in r.alphabet for r in rules_per_lock)
+    )
+    if not lengths or not alphabet:
+        return None
+    constraints = tuple(dict.fromkeys(c for r in rules_per_lock for c in r.constraints))
+    return CodeRules(lengths=tuple(sorted(lengths)), alphabet=alphabet, constraints=constraints)
+
+
+def common_code_for(
+    rules_per_lock: Sequence[CodeRules],
+    taken_per_lock: Sequence[Collection[str]],
+    *,
+    preferred_length: int | None = None,
+    rng: random.Random | None = None,
+) -> str:
+    """One fresh PIN that every lock accepts, not weak, and taken on none of them.
+
+    `rules_per_lock[i]` and `taken_per_lock[i]` describe lock i; the order of the locks does
+    not matter. Raises NoCodeAvailable when the locks' rules leave no common PIN (no shared
+    length or character) or every common PIN is taken on one of them.
+    """
+    if len(rules_per_lock) != len(taken_per_lock):
+        raise ValueError("one set of taken PINs per lock")
+    common = rules_for_all(rules_per_lock)
+    if common is None:
+        raise NoCodeAvailable(
+            "these locks accept no common code: they share no code length or character"
+        )
+    taken: set[str] = set()
+    for pins in taken_per_lock:
+        taken.update(pins)
+    try:
+        return generate_code(common, taken, preferred_length=preferred_length, rng=rng)
+    except NoCodeAvailable:
+        raise NoCodeAvailable(
+            "no code left that every one of these locks accepts and none of them uses"
+        ) from None

@@ -7,6 +7,8 @@ against the source both ways: a new `record(conn, "...")` type must be added her
 
 from __future__ import annotations
 
+import difflib
+
 EVENT_TYPES: frozenset[str] = frozenset(
     {
         "access_code.backup_access_code_pulled",
@@ -25,10 +27,20 @@ EVENT_TYPES: frozenset[str] = frozenset(
         "access_code.unmanaged.converted_to_managed",
         "access_code.unmanaged.created",
         "access_code.unmanaged.removed",
+        "access_grant.access_times_changed",
+        "access_grant.could_not_create_requested_access_methods",
+        "access_grant.created",
+        "access_grant.deleted",
+        "access_method.created",
+        "access_method.deleted",
+        "access_method.issued",
         "device.battery_status_changed",
         "device.connected",
+        "device.converted_to_unmanaged",
         "device.disconnected",
+        "device.unmanaged.converted_to_managed",
         "device.low_battery",
+        "device.removed",
         "lock.locked",
         "lock.unlocked",
     }
@@ -38,3 +50,14 @@ EVENT_TYPES: frozenset[str] = frozenset(
 def unknown_event_types(types: tuple[str, ...]) -> list[str]:
     """Those of `types` the gateway never records, in the order given."""
     return [t for t in types if t not in EVENT_TYPES]
+
+
+def closest_event_type(unknown: str) -> str | None:
+    """The known type a misspelt one most likely meant (a prefix of it, or the closest)."""
+    if not unknown:
+        return None
+    known = sorted(EVENT_TYPES)
+    close = [t for t in known if t.startswith(unknown)] or difflib.get_close_matches(
+        unknown, known, n=1
+    )
+    return close[0] if close else None

@@ -111,6 +111,14 @@ class Device:
     pool_size: int = 5
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
+    # The lock's auto-lock setting as last confirmed by it (None: never configured by the hub).
+    auto_lock_enabled: bool | None = None
+    auto_lock_delay_seconds: float | None = None
+    # The cloud's custom_metadata: the app's own key:value pairs (strings or booleans).
+    custom_metadata: dict[str, str | bool] = field(default_factory=dict)
+    # Code lengths a client reported (/access_codes/report_device_constraints); the store
+    # narrows `capabilities.code_rules` to them (None: the lock's own report stands).
+    reported_code_lengths: tuple[int, ...] | None = None
 
     @property
     def name(self) -> str:
@@ -132,6 +140,9 @@ class ActionType(StrEnum):
     DELETE_ACCESS_CODE = "DELETE_ACCESS_CODE"
     LOCK_DOOR = "LOCK_DOOR"
     UNLOCK_DOOR = "UNLOCK_DOOR"
+    CONFIGURE_AUTO_LOCK = "CONFIGURE_AUTO_LOCK"
+    SIMULATE_KEYPAD_CODE_ENTRY = "SIMULATE_KEYPAD_CODE_ENTRY"
+    SIMULATE_MANUAL_LOCK_VIA_KEYPAD = "SIMULATE_MANUAL_LOCK_VIA_KEYPAD"
 
 
 @dataclass

@@ -134,6 +134,28 @@ class Locks:
                 log.warning("lock %s: recording a lock event failed (%s)", device_id, exc)
                 reconciler.read_again()
 
+    async def remove(self, device_id: str) -> None:
+        """Stop a lock's reconciler and event pump and close its driver (the lock leaves the
+        hub; its device row is the caller's). A slot operation in flight is cut short: only
+        simulated locks are removed this way."""
+        reconciler = self.reconcilers.pop(device_id, None)
+        driver = self.drivers.pop(device_id, None)
+        if reconciler is not None:
+            reconciler.stop()
+        self.boundaries.schedule(device_id, None)
+        names = {f"reconcile:{device_id}", f"events:{device_id}"}
+        mine = [t for t in self._tasks if t.get_name() in names]
+        self._tasks = [t for t in self._tasks if t.get_name() not in names]
+        for task in mine:
+            task.cancel()
+        for task in mine:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self.supervisor.restarts.pop(device_id, None)
+        self.supervisor.stalled.discard(device_id)
+        if driver is not None:
+            await driver.close()
+
     def wake(self, device_id: str) -> None:
         """Called after the declared state of a lock changed."""
         reconciler = self.reconcilers.get(device_id)

@@ -3,7 +3,7 @@ operations that get it there. Plain data in, plain operations out; no I/O, no cl
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -279,3 +279,10 @@ def next_boundary(wants: Iterable[Want], now: datetime) -> datetime | None:
     """The next starts_at or ends_at after `now` (when the plan will change by itself)."""
     moments = [m for w in wants for m in (w.starts_at, w.ends_at) if m is not None and m > now]
     return min(moments, default=None)
+
+
+def hands_off(ops: Iterable[Op], leaving: Collection[str]) -> list[Op]:
+    """What a lock the hub no longer manages (devices/update is_managed=false) still gets: the
+    removal of codes that must come off (deleted, or their time is over), so that no stale code
+    stays on it. Nothing new is written; the codes declared on it wait until it is managed."""
+    return [op for op in ops if op.kind is OpKind.CLEAR and op.access_code_id in leaving]

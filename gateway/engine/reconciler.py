@@ -27,11 +27,12 @@ from drivers.base import (
     TransientDriverError,
 )
 from gateway.clock import Clock
+from gateway.domain.lifetime import is_leaving
 from gateway.domain.models import Device
 from gateway.engine import lock_events, outcomes, statuses
 from gateway.engine.lock_actions import run_lock_actions
 from gateway.engine.observe import observe
-from gateway.engine.plan import next_boundary, plan
+from gateway.engine.plan import hands_off, next_boundary, plan
 from gateway.engine.slot_ops import execute
 from gateway.engine.snapshot import LockSnapshot, load, refresh
 from gateway.ledger import pool
@@ -300,6 +301,9 @@ class Reconciler:
         caps = self.driver.info.capabilities
         pool_size = device.pool_size_in_use
         ops = plan(snapshot.wants, snapshot.views, caps.slots, pool_size, now)
+        if not device.is_managed:
+            leaving = {i for i, row in snapshot.rows.items() if is_leaving(row, now)}
+            ops = hands_off(ops, leaving)
         count = 0
         for op in ops:
             if self._stopping:

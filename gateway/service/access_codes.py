@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from gateway.clock import Clock
+from gateway.domain.codegen import NoCodeAvailable
 from gateway.domain.models import (
-    PERMANENT_CODE_ERRORS,
     AccessCode,
     ActionAttempt,
     ActionStatus,
@@ -22,25 +22,27 @@ from gateway.domain.models import (
     Device,
     Mutation,
 )
-from gateway.domain.rules import appearance, pin_problems, taken_pins
+from gateway.domain.rules import appearance, taken_pins
 from gateway.ledger.forget import forget
 from gateway.ledger.journal import record
-from gateway.ledger.pool import activate_pool, follow_original, retire_backup
+from gateway.ledger.pool import activate_pool, retire_backup
 from gateway.ledger.pool import available as backup_available
 from gateway.service import lookup
-from gateway.service.code_update import updated_code
+from gateway.service.code_groups import update_group
+from gateway.service.code_update import apply_update, unmanaged
 from gateway.service.declaring import (
     check_window,
     checked_pin,
     creation_mutation,
     external_modification,
     generate_for,
+    generate_for_all,
     initial_status,
     refuse_unsupported,
 )
-from gateway.store import access_codes, action_attempts, slots
+from gateway.store import access_codes, action_attempts, grants, slots
 from gateway.store.db import Store
-from gateway.wire.errors import ApiError, InvalidInput, invalid
+from gateway.wire.errors import ApiError, DuplicateAccessCode, InvalidInput, invalid
 from gateway.wire.pagination import DEFAULT_LIMIT, decode_cursor
 from gateway.wire.requests import (
     AccessCodeRef,
@@ -51,16 +53,11 @@ from gateway.wire.requests import (
     GetAccessCode,
     ListAccessCodes,
     UpdateAccessCode,
+    UpdateMultipleAccessCodes,
 )
 
 # Filters of the cloud's that have no meaning on a hub: refused, not silently ignored.
-CLOUD_ONLY_FILTERS = (
-    "access_grant_id",
-    "access_grant_key",
-    "access_method_id",
-    "customer_key",
-    "user_identifier_key",
-)
+CLOUD_ONLY_FILTERS = ("customer_key", "user_identifier_key")
 
 Waker = Callable[[str], None]
 
@@ -77,7 +74,7 @@ class AccessCodes:
         refuse_unsupported(p)
         now = self.clock.now()
         with self.store.transaction() as conn:
-            device = lookup.device(conn, p.device_id)
+            device = lookup.managed_device(conn, p.device_id)
             shared_pin = self._shared_pin(conn, p.common_code_key, p.code)
             code = self._new_code(conn, device, p, now, pin=p.code or shared_pin)
             if p.common_code_key is not None:
@@ -94,15 +91,16 @@ class AccessCodes:
         created: list[AccessCode] = []
         with self.store.transaction() as conn:
             device_list = [
-                lookup.device(conn, device_id) for device_id in dict.fromkeys(p.device_ids)
+                lookup.managed_device(conn, device_id) for device_id in dict.fromkeys(p.device_ids)
             ]
             shared = p.code or self._pin_for_all(conn, device_list, p)
-            common_key = None if p.code else f"auto_set_by_create_multiple_{uuid.uuid4()}"
+            generated = p.code is None and shared is not None
+            common_key = f"auto_set_by_create_multiple_{uuid.uuid4()}" if generated else None
             for device in device_list:
                 try:
                     code = self._new_code(conn, device, p, now, pin=shared, field="code")
                     code.common_code_key = common_key
-                except InvalidInput:
+                except (InvalidInput, DuplicateAccessCode):
                     if not random_when_unshareable:
                         raise
                     code = self._new_code(conn, device, p, now, pin=None)
@@ -115,23 +113,17 @@ class AccessCodes:
     def _pin_for_all(
         self, conn: sqlite3.Connection, device_list: list[Device], p: CreateMultipleAccessCodes
     ) -> str | None:
-        """A generated PIN every lock accepts; None when the locks' rules leave no common one."""
-        first = device_list[0]
-        taken: set[str] = set()
-        for device in device_list:
-            taken |= taken_pins(access_codes.pin_uses(conn, device.device_id))
-        for _ in range(50):
-            candidate = generate_for(first, taken, p.preferred_code_length)
-            if all(not pin_problems(candidate, d.capabilities) for d in device_list):
-                return candidate
-            taken.add(candidate)
-        if p.behavior_when_code_cannot_be_shared == "create_random_code":
-            return None
-        raise invalid(
-            "device_ids",
-            "these locks accept no common code (their code lengths or rules differ); "
-            "use behavior_when_code_cannot_be_shared=create_random_code",
-        )
+        """A generated PIN every lock accepts (whatever their order); None when the locks'
+        rules leave no common one and the request asks for random codes then."""
+        taken = [taken_pins(access_codes.pin_uses(conn, d.device_id)) for d in device_list]
+        try:
+            return generate_for_all(device_list, taken, p.preferred_code_length)
+        except NoCodeAvailable as exc:
+            if p.behavior_when_code_cannot_be_shared == "create_random_code":
+                return None
+            raise invalid(
+                "device_ids", f"{exc}; use behavior_when_code_cannot_be_shared=create_random_code"
+            ) from None
 
     def _shared_pin(
         self, conn: sqlite3.Connection, common_code_key: str | None, pin: str | None
@@ -221,11 +213,20 @@ class AccessCodes:
         p.refuse_set(CLOUD_ONLY_FILTERS)
         if p.device_id is not None:
             lookup.device(self.store.conn, p.device_id)
+        code_ids = p.access_code_ids
+        if p.access_grant_id or p.access_grant_key or p.access_method_id:  # a grant's codes
+            of_grant = grants.code_ids_for(
+                self.store.conn,
+                access_grant_id=p.access_grant_id,
+                access_grant_key=p.access_grant_key,
+                access_method_id=p.access_method_id,
+            )
+            code_ids = of_grant if code_ids is None else [i for i in code_ids if i in of_grant]
         return access_codes.page(
             self.store.conn,
             managed=True,
             device_ids=None if p.device_id is None else [p.device_id],
-            access_code_ids=p.access_code_ids,
+            access_code_ids=code_ids,
             search=p.search,
             after_seq=decode_cursor(p.page_cursor),
             limit=p.limit or DEFAULT_LIMIT,
@@ -238,7 +239,7 @@ class AccessCodes:
     def generate(self, p: GenerateCode) -> AccessCode:
         """A PIN the lock would accept, shaped as an access code; nothing is stored or sent."""
         conn = self.store.conn
-        device = lookup.device(conn, p.device_id)
+        device = lookup.managed_device(conn, p.device_id)
         pin = generate_for(device, taken_pins(access_codes.pin_uses(conn, device.device_id)), None)
         return AccessCode(
             access_code_id=str(uuid.uuid4()),
@@ -260,36 +261,34 @@ class AccessCodes:
                 raise invalid("device_id", "an access code cannot move to another device")
             if old.deleting:
                 raise ApiError("access_code_being_deleted", "This access code is being deleted")
-            if p.is_managed is False:
-                raise invalid(
-                    "is_managed",
-                    "use /access_codes/delete to remove a code; unmanaging is not supported",
-                )
-            device = lookup.device(conn, old.device_id)
-            new = updated_code(conn, device, old, p, now)
+            device = lookup.managed_device(conn, old.device_id)
             attempt = ActionAttempt.pending(
                 ActionType.UPDATE_ACCESS_CODE, now, old.device_id, old.access_code_id
             )
-            action_attempts.insert(conn, attempt)
-            if (new.code, new.starts_at, new.ends_at) != (old.code, old.starts_at, old.ends_at):
-                # A changed declaration is worth trying again, even after a permanent failure.
-                new.errors = [e for e in new.errors if e.code not in PERMANENT_CODE_ERRORS]
-                access_codes.block(conn, new.access_code_id, None)
-            access_codes.save(conn, new)
-            if new.use_backup_access_code_pool:
-                activate_pool(conn, new.device_id, now)
-            if new.ends_at != old.ends_at and new.ends_at is not None:
-                follow_original(conn, new)
-            if new != old:
+            if p.is_managed is False:
+                # Nothing to do on the lock: the code stays there, no longer the hub's.
+                attempt.status, attempt.result = ActionStatus.SUCCESS, {}
+                action_attempts.insert(conn, attempt)
+                access_codes.save(conn, unmanaged(conn, old, p, now))
                 record(
                     conn,
                     "access_code.changed",
                     now,
-                    device_id=new.device_id,
-                    access_code_id=new.access_code_id,
+                    device_id=old.device_id,
+                    access_code_id=old.access_code_id,
                 )
+                return attempt
+            new = apply_update(conn, device, old, p, attempt, now)
         self.wake(new.device_id)
         return attempt
+
+    def update_multiple(self, p: UpdateMultipleAccessCodes) -> None:
+        """Every code of a common_code_key group gets the new name and/or times, all or none."""
+        now = self.clock.now()
+        with self.store.transaction() as conn:
+            device_ids = update_group(conn, p, now)
+        for device_id in device_ids:
+            self.wake(device_id)
 
     # -- delete ------------------------------------------------------------------------------
 
@@ -297,6 +296,7 @@ class AccessCodes:
         now = self.clock.now()
         with self.store.transaction() as conn:
             code = lookup.managed_code(conn, p.access_code_id, p.device_id)
+            lookup.managed_device(conn, code.device_id)
             attempt = ActionAttempt.pending(
                 ActionType.DELETE_ACCESS_CODE, now, code.device_id, code.access_code_id
             )

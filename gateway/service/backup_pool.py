@@ -41,7 +41,7 @@ class BackupPool:
                     return original, pulled
             if original.deleting:
                 raise ApiError("access_code_being_deleted", "This access code is being deleted")
-            device = lookup.device(conn, original.device_id)
+            device = lookup.managed_device(conn, original.device_id)
             if not device.has_pool:
                 raise ApiError(
                     "backup_access_code_pool_not_enabled",

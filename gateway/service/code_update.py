@@ -1,4 +1,5 @@
-"""What an update makes of a code: new values, pending mutations and status, all validated."""
+"""What an update makes of a code: new values, pending mutations and status, all validated;
+and a managed code made unmanaged (`is_managed: false`)."""
 
 from __future__ import annotations
 
@@ -6,16 +7,26 @@ import sqlite3
 from dataclasses import replace
 from datetime import datetime
 
-from gateway.domain.models import AccessCode, CodeStatus, Device, Mutation
+from gateway.domain.models import (
+    PERMANENT_CODE_ERRORS,
+    AccessCode,
+    ActionAttempt,
+    CodeStatus,
+    Device,
+    Mutation,
+)
 from gateway.domain.rules import appearance
+from gateway.domain.slots import Owner
 from gateway.domain.timefmt import to_iso
+from gateway.ledger.journal import record
+from gateway.ledger.pool import activate_pool, follow_original, retire_backup
 from gateway.service.declaring import (
     check_window,
     checked_pin,
     external_modification,
     initial_status,
 )
-from gateway.store import access_codes
+from gateway.store import access_codes, action_attempts, slots
 from gateway.wire.errors import invalid
 from gateway.wire.requests import UpdateAccessCode
 
@@ -63,6 +74,74 @@ def updated_code(
             else p.prefer_native_scheduling
         ),
         pending_mutations=mutations,
+    )
+
+
+def apply_update(
+    conn: sqlite3.Connection,
+    device: Device,
+    old: AccessCode,
+    p: UpdateAccessCode,
+    attempt: ActionAttempt,
+    now: datetime,
+) -> AccessCode:
+    """Validate and write an update of a managed code, with its action attempt and event."""
+    new = updated_code(conn, device, old, p, now)
+    action_attempts.insert(conn, attempt)
+    if (new.code, new.starts_at, new.ends_at) != (old.code, old.starts_at, old.ends_at):
+        # A changed declaration is worth trying again, even after a permanent failure.
+        new.errors = [e for e in new.errors if e.code not in PERMANENT_CODE_ERRORS]
+        access_codes.block(conn, new.access_code_id, None)
+    access_codes.save(conn, new)
+    if new.use_backup_access_code_pool:
+        activate_pool(conn, new.device_id, now)
+    if new.ends_at != old.ends_at and new.ends_at is not None:
+        follow_original(conn, new)
+    if new != old:
+        record(
+            conn,
+            "access_code.changed",
+            now,
+            device_id=new.device_id,
+            access_code_id=new.access_code_id,
+        )
+    return new
+
+
+# What an update that unmanages a code may also carry: nothing that would change the code.
+UNMANAGE_ALONE = frozenset(
+    {"access_code_id", "device_id", "is_managed", "sync", "attempt_for_offline_device"}
+)
+
+
+def unmanaged(
+    conn: sqlite3.Connection, old: AccessCode, p: UpdateAccessCode, now: datetime
+) -> AccessCode:
+    """The cloud's `is_managed: false`: the code stays on the lock as it is, and the hub stops
+    keeping it (no window kept by the hub, no change, no removal): it is listed with the lock's
+    unmanaged codes from then on, and can be managed again with convert_to_managed."""
+    other = sorted(p.model_fields_set - UNMANAGE_ALONE)
+    if other:
+        raise invalid(
+            "is_managed",
+            f"unmanaging a code changes nothing else: send it without {', '.join(other)}",
+        )
+    if old.status is not CodeStatus.SET or old.pending_mutations:
+        raise invalid(
+            "is_managed",
+            f"only a code that is set on the lock can become unmanaged (this one is "
+            f"{old.status.value}); delete it instead, or wait until it is set",
+        )
+    if old.pulled_backup_access_code_id is not None:
+        retire_backup(conn, old.pulled_backup_access_code_id, now)  # it was for this stay
+    slots.set_owner(conn, old.access_code_id, Owner.UNMANAGED)
+    return replace(
+        old,
+        is_managed=False,
+        common_code_key=None,
+        use_backup_access_code_pool=False,
+        pulled_backup_access_code_id=None,
+        pending_mutations=[],
     )
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
-from gateway.domain.codegen import NoCodeAvailable, generate_code
+from gateway.domain.codegen import NoCodeAvailable, common_code_for, generate_code
 from gateway.domain.models import CodeStatus, Device, Mutation
 from gateway.domain.rules import PinUse, conflicting_code, pin_problems, window_problems
 from gateway.domain.timefmt import to_iso
-from gateway.wire.errors import ApiError, InvalidInput, invalid
+from gateway.wire.errors import ApiError, DuplicateAccessCode, InvalidInput, invalid
 from gateway.wire.requests import CodeSettings
 
 
@@ -60,6 +60,15 @@ def generate_for(device: Device, taken: set[str], preferred: float | None) -> st
         raise ApiError("no_code_available", str(exc)) from None
 
 
+def generate_for_all(devices: list[Device], taken: list[set[str]], preferred: float | None) -> str:
+    """One PIN every one of `devices` accepts and none of them uses (`taken[i]`: device i's)."""
+    return common_code_for(
+        [d.capabilities.code_rules for d in devices],
+        taken,
+        preferred_length=None if preferred is None else int(preferred),
+    )
+
+
 def checked_pin(
     conn: sqlite3.Connection,
     device: Device,
@@ -75,5 +84,5 @@ def checked_pin(
         raise InvalidInput({field: [f"{p} on this lock" for p in problems]})
     clash = conflicting_code(pin, window, codes, ignore=ignore)
     if clash is not None:
-        raise invalid(field, "is already in use on this device")
+        raise DuplicateAccessCode(device.device_id, field)
     return pin

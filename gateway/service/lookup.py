@@ -16,6 +16,29 @@ def device(conn: sqlite3.Connection, device_id: str) -> Device:
     return found
 
 
+def managed_device(conn: sqlite3.Connection, device_id: str) -> Device:
+    """A device the hub manages: an unmanaged one is not found, as in the cloud (its codes and
+    its lock cannot be changed until it is managed again)."""
+    found = device(conn, device_id)
+    if not found.is_managed:
+        raise NotFound(
+            "device",
+            f"Device {device_id} is unmanaged: see /devices/unmanaged/get, and manage it again "
+            "with /devices/unmanaged/update (is_managed: true) to change it or its codes",
+        )
+    return found
+
+
+def unmanaged_device(conn: sqlite3.Connection, device_id: str) -> Device:
+    found = device(conn, device_id)
+    if found.is_managed:
+        raise NotFound(
+            "device",
+            f"Device {device_id} is managed: see /devices/get (unmanage it with /devices/update)",
+        )
+    return found
+
+
 def managed_code(
     conn: sqlite3.Connection, access_code_id: str, device_id: str | None = None
 ) -> AccessCode:

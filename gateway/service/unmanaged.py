@@ -56,6 +56,7 @@ class UnmanagedCodes:
         now = self.clock.now()
         with self.store.transaction() as conn:
             code = lookup.unmanaged_code(conn, p.access_code_id)
+            lookup.managed_device(conn, code.device_id)  # an unmanaged device's codes stay as is
             code.is_managed = True
             code.status = CodeStatus.SET
             code.is_external_modification_allowed = bool(allow)
@@ -91,6 +92,7 @@ class UnmanagedCodes:
         now = self.clock.now()
         with self.store.transaction() as conn:
             code = lookup.unmanaged_code(conn, access_code_id)
+            lookup.managed_device(conn, code.device_id)
             if code.deleting:
                 raise invalid("access_code_id", "this code is already being deleted")
             code.deleting = True

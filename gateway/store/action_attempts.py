@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 
 from gateway.domain.models import ActionAttempt, ActionStatus, ActionType
 from gateway.store.rows import iso, moment
@@ -49,6 +50,33 @@ def get(conn: sqlite3.Connection, action_attempt_id: str) -> ActionAttempt | Non
         f"SELECT {COLUMNS} FROM action_attempts WHERE action_attempt_id = ?", (action_attempt_id,)
     ).fetchone()
     return None if row is None else _from_row(row)
+
+
+def page(
+    conn: sqlite3.Connection,
+    *,
+    action_attempt_ids: Sequence[str] | None,
+    device_id: str | None,
+    after: int,
+    limit: int,
+) -> tuple[list[ActionAttempt], int | None]:
+    """One page of attempts in the order they were made (rowid), and the next page's position
+    (None: last page)."""
+    clauses = ["rowid > ?"]
+    params: list[object] = [after]
+    if action_attempt_ids is not None:
+        clauses.append(f"action_attempt_id IN ({', '.join('?' for _ in action_attempt_ids)})")
+        params.extend(action_attempt_ids)
+    if device_id is not None:
+        clauses.append("device_id = ?")
+        params.append(device_id)
+    rows = conn.execute(
+        f"SELECT {COLUMNS}, rowid FROM action_attempts WHERE {' AND '.join(clauses)} "
+        "ORDER BY rowid LIMIT ?",
+        (*params, limit + 1),
+    ).fetchall()
+    found = [_from_row(row) for row in rows[:limit]]
+    return found, (rows[limit - 1]["rowid"] if len(rows) > limit else None)
 
 
 def pending_for_code(conn: sqlite3.Connection, access_code_id: str) -> list[ActionAttempt]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import replace
 
+from drivers.base import Capabilities
 from gateway.domain.models import Device
 from gateway.store.rows import (
     capabilities_from_json,
@@ -17,20 +20,35 @@ from gateway.store.rows import (
 
 COLUMNS = (
     "device_id, driver, ref, display_name, nickname, capabilities, online, locked, battery_level, "
-    "is_managed, backup_access_code_pool_enabled, pool_size, errors, warnings, created_at"
+    "is_managed, backup_access_code_pool_enabled, pool_size, errors, warnings, created_at, "
+    "auto_lock_enabled, auto_lock_delay_seconds, custom_metadata, reported_code_lengths"
 )
+# What the driver reports (capabilities) is written by `upsert` only: `save` keeps it as is,
+# so the code lengths a client reported never overwrite the lock's own report.
+_SAVED = [c.strip() for c in COLUMNS.split(",")[1:] if c.strip() != "capabilities"]
+
+
+def _narrowed(capabilities: Capabilities, reported: tuple[int, ...] | None) -> Capabilities:
+    """The lock's capabilities with its code lengths narrowed to those a client reported."""
+    if reported is None:
+        return capabilities
+    rules = capabilities.code_rules
+    lengths = tuple(n for n in rules.lengths if n in reported) or rules.lengths
+    return replace(capabilities, code_rules=replace(rules, lengths=lengths))
 
 
 def _from_row(row: sqlite3.Row) -> Device:
     created_at = moment(row["created_at"])
     assert created_at is not None
+    reported = row["reported_code_lengths"]
+    reported_lengths = None if reported is None else tuple(json.loads(reported))
     return Device(
         device_id=row["device_id"],
         driver=row["driver"],
         ref=row["ref"],
         display_name=row["display_name"],
         nickname=row["nickname"],
-        capabilities=capabilities_from_json(row["capabilities"]),
+        capabilities=_narrowed(capabilities_from_json(row["capabilities"]), reported_lengths),
         online=bool(row["online"]),
         locked=None if row["locked"] is None else bool(row["locked"]),
         battery_level=row["battery_level"],
@@ -40,6 +58,12 @@ def _from_row(row: sqlite3.Row) -> Device:
         errors=issues_from_json(row["errors"]),
         warnings=issues_from_json(row["warnings"]),
         created_at=created_at,
+        auto_lock_enabled=None
+        if row["auto_lock_enabled"] is None
+        else bool(row["auto_lock_enabled"]),
+        auto_lock_delay_seconds=row["auto_lock_delay_seconds"],
+        custom_metadata=json.loads(row["custom_metadata"]),
+        reported_code_lengths=reported_lengths,
     )
 
 
@@ -60,6 +84,10 @@ def _values(device: Device) -> tuple[object, ...]:
         issues_to_json(device.errors),
         issues_to_json(device.warnings),
         iso(device.created_at),
+        None if device.auto_lock_enabled is None else int(device.auto_lock_enabled),
+        device.auto_lock_delay_seconds,
+        json.dumps(device.custom_metadata),
+        None if device.reported_code_lengths is None else json.dumps(device.reported_code_lengths),
     )
 
 
@@ -76,9 +104,21 @@ def upsert(conn: sqlite3.Connection, device: Device) -> None:
 
 
 def save(conn: sqlite3.Connection, device: Device) -> None:
-    assignments = ", ".join(f"{c.strip()} = ?" for c in COLUMNS.split(",")[1:])
-    values = _values(device)
-    conn.execute(f"UPDATE devices SET {assignments} WHERE device_id = ?", (*values[1:], values[0]))
+    """Write what the gateway keeps of a device (not its capabilities: see `_SAVED`)."""
+    assignments = ", ".join(f"{c} = ?" for c in _SAVED)
+    values = dict(zip((c.strip() for c in COLUMNS.split(",")), _values(device), strict=True))
+    conn.execute(
+        f"UPDATE devices SET {assignments} WHERE device_id = ?",
+        (*(values[c] for c in _SAVED), device.device_id),
+    )
+
+
+def driver_code_lengths(conn: sqlite3.Connection, device_id: str) -> tuple[int, ...]:
+    """The code lengths the lock's driver reports, before any a client reported."""
+    row = conn.execute("SELECT capabilities FROM devices WHERE device_id = ?", (device_id,))
+    found = row.fetchone()
+    assert found is not None
+    return capabilities_from_json(found["capabilities"]).code_rules.lengths
 
 
 def get(conn: sqlite3.Connection, device_id: str) -> Device | None:
@@ -88,11 +128,12 @@ def get(conn: sqlite3.Connection, device_id: str) -> Device | None:
     return None if row is None else _from_row(row)
 
 
-def find_by_name(conn: sqlite3.Connection, name: str) -> Device | None:
+def find_by_name(conn: sqlite3.Connection, name: str, *, managed: bool = True) -> Device | None:
+    """The first device added with this name, among the managed (or the unmanaged) ones."""
     row = conn.execute(
         f"SELECT {COLUMNS} FROM devices WHERE COALESCE(nickname, display_name) = ? "
-        "ORDER BY seq LIMIT 1",
-        (name,),
+        "AND is_managed = ? ORDER BY seq LIMIT 1",
+        (name, int(managed)),
     ).fetchone()
     return None if row is None else _from_row(row)
 

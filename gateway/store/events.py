@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from gateway.domain.models import Event
@@ -52,9 +52,12 @@ def query(
     access_code_ids: Sequence[str] | None = None,
     event_types: Sequence[str] | None = None,
     event_ids: Sequence[str] | None = None,
+    payload_ids: Mapping[str, Sequence[str]] | None = None,
     limit: int,
+    offset: int = 0,
 ) -> list[Event]:
-    """Events newest first."""
+    """Events newest first. `payload_ids` matches ids the event's body names (e.g. its
+    access_grant_id) that have no column of their own."""
     clauses = ["created_at >= ?"]
     params: list[object] = [iso(since)]
     if until is not None:
@@ -69,15 +72,50 @@ def query(
         if values is not None:
             clauses.append(f"{column} IN ({', '.join('?' for _ in values)})")
             params.extend(values)
+    for key, values in (payload_ids or {}).items():
+        assert key.isidentifier()  # a field name of ours, never the client's
+        marks = ", ".join("?" for _ in values)
+        # The id itself (`access_grant_id`), or among the event's list of them (`..._ids`).
+        clauses.append(
+            f"(json_extract(payload, '$.{key}') IN ({marks}) OR EXISTS (SELECT 1 FROM "
+            f"json_each(payload, '$.{key}s') WHERE json_each.value IN ({marks})))"
+        )
+        params.extend([*values, *values])
     rows = conn.execute(
-        f"SELECT {COLUMNS} FROM events WHERE {' AND '.join(clauses)} ORDER BY seq DESC LIMIT ?",
-        (*params, limit),
+        f"SELECT {COLUMNS} FROM events WHERE {' AND '.join(clauses)} "
+        "ORDER BY seq DESC LIMIT ? OFFSET ?",
+        (*params, limit, offset),
     ).fetchall()
     return [_from_row(row) for row in rows]
 
 
 def get(conn: sqlite3.Connection, event_id: str) -> Event | None:
     row = conn.execute(f"SELECT {COLUMNS} FROM events WHERE event_id = ?", (event_id,)).fetchone()
+    return None if row is None else _from_row(row)
+
+
+def latest(
+    conn: sqlite3.Connection,
+    *,
+    event_id: str | None = None,
+    event_type: str | None = None,
+    device_id: str | None = None,
+) -> Event | None:
+    """The newest event matching every filter given."""
+    clauses: list[str] = []
+    params: list[object] = []
+    for column, value in (
+        ("event_id", event_id),
+        ("event_type", event_type),
+        ("device_id", device_id),
+    ):
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    row = conn.execute(
+        f"SELECT {COLUMNS} FROM events {where} ORDER BY seq DESC LIMIT 1", params
+    ).fetchone()
     return None if row is None else _from_row(row)
 
 

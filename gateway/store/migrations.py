@@ -150,4 +150,130 @@ MIGRATIONS: list[str] = [
     ALTER TABLE slots ADD COLUMN window_starts_at TEXT;
     ALTER TABLE slots ADD COLUMN window_ends_at TEXT;
     """,
+    # the owner's dashboard: its password (a memory-hard hash), sessions, and what it revealed
+    """
+    CREATE TABLE owner_password (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        password_hash TEXT NOT NULL,   -- scrypt$ln=..,r=..,p=..$salt$hash (parameters kept)
+        set_at TEXT NOT NULL
+    );
+    CREATE TABLE owner_sessions (
+        token_hash TEXT PRIMARY KEY,   -- SHA-256 of the cookie's random token
+        csrf_token TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    );
+    CREATE TABLE owner_audit (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        action TEXT NOT NULL,          -- pin_revealed
+        device_id TEXT,
+        access_code_id TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX owner_audit_created ON owner_audit (created_at);
+    -- the overview's counts and last activity per lock, without reading whole rows
+    CREATE INDEX access_codes_overview
+        ON access_codes (device_id, is_managed, pool_state, status, errors);
+    CREATE INDEX events_device_occurred ON events (device_id, occurred_at);
+    """,
+    # a lock's auto-lock setting, and what each pending CONFIGURE_AUTO_LOCK attempt asks for
+    """
+    ALTER TABLE devices ADD COLUMN auto_lock_enabled INTEGER;
+    ALTER TABLE devices ADD COLUMN auto_lock_delay_seconds REAL;
+    CREATE TABLE auto_lock_requests (
+        action_attempt_id TEXT PRIMARY KEY,
+        device_id TEXT NOT NULL,
+        enabled INTEGER NOT NULL,
+        delay_seconds REAL
+    );
+    """,
+    # who declared each webhook: the config file (read-only elsewhere), the CLI or the API
+    """
+    ALTER TABLE webhooks ADD COLUMN origin TEXT NOT NULL DEFAULT 'cli';
+    """,
+    # Access Grants: user identities, spaces, grants, their access methods (one PIN each) and
+    # the access code that carries a method's PIN on each lock
+    """
+    CREATE TABLE user_identities (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_identity_id TEXT NOT NULL UNIQUE,
+        user_identity_key TEXT UNIQUE,
+        email_address TEXT UNIQUE,
+        phone_number TEXT UNIQUE,
+        full_name TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE user_identity_devices (
+        user_identity_id TEXT NOT NULL
+            REFERENCES user_identities(user_identity_id) ON DELETE CASCADE,
+        device_id TEXT NOT NULL,          -- no FK: a removed lock leaves grants intact
+        PRIMARY KEY (user_identity_id, device_id)
+    );
+    CREATE TABLE spaces (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        space_id TEXT NOT NULL UNIQUE,
+        space_key TEXT UNIQUE,
+        name TEXT NOT NULL,
+        customer_key TEXT,
+        customer_data TEXT NOT NULL DEFAULT '{}',
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE space_devices (
+        space_id TEXT NOT NULL REFERENCES spaces(space_id) ON DELETE CASCADE,
+        device_id TEXT NOT NULL,          -- no FK: a removed lock leaves grants intact
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (space_id, device_id)
+    );
+    CREATE TABLE access_grants (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        access_grant_id TEXT NOT NULL UNIQUE,
+        access_grant_key TEXT UNIQUE,
+        reservation_key TEXT,
+        user_identity_id TEXT NOT NULL REFERENCES user_identities(user_identity_id),
+        name TEXT,
+        starts_at TEXT NOT NULL,
+        ends_at TEXT,
+        requested_access_methods TEXT NOT NULL DEFAULT '[]',
+        errors TEXT NOT NULL DEFAULT '[]',
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX access_grants_user ON access_grants (user_identity_id);
+    -- The locks and spaces a grant names; `revoked` locks are taken away from it.
+    CREATE TABLE access_grant_targets (
+        access_grant_id TEXT NOT NULL
+            REFERENCES access_grants(access_grant_id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,            -- device | space | revoked
+        target_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (access_grant_id, kind, target_id)
+    );
+    CREATE INDEX access_grant_targets_target ON access_grant_targets (kind, target_id);
+    CREATE TABLE access_methods (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        access_method_id TEXT NOT NULL UNIQUE,
+        access_grant_id TEXT NOT NULL
+            REFERENCES access_grants(access_grant_id) ON DELETE CASCADE,
+        mode TEXT NOT NULL,
+        code TEXT,
+        issued_at TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX access_methods_grant ON access_methods (access_grant_id);
+    -- The access code carrying a method's PIN on one lock (the code row may be gone already:
+    -- a code is forgotten once its lock no longer holds it).
+    CREATE TABLE access_method_codes (
+        access_method_id TEXT NOT NULL
+            REFERENCES access_methods(access_method_id) ON DELETE CASCADE,
+        device_id TEXT NOT NULL,
+        access_code_id TEXT NOT NULL,
+        PRIMARY KEY (access_method_id, device_id)
+    );
+    CREATE INDEX access_method_codes_code ON access_method_codes (access_code_id);
+    """,
+    # a device's custom_metadata (the cloud's), and the code lengths a client reported for a
+    # lock whose own report leaves a choice (/access_codes/report_device_constraints)
+    """
+    ALTER TABLE devices ADD COLUMN custom_metadata TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE devices ADD COLUMN reported_code_lengths TEXT;  -- JSON list, NULL: none
+    """,
 ]

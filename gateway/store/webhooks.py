@@ -11,17 +11,28 @@ from datetime import datetime
 
 from gateway.store.rows import iso, moment
 
+# Who declared a webhook. One store serves all three: the outbox delivers to each alike.
+CONFIG = "config"  # a [[webhooks]] entry of the config file, applied at every start
+CLI = "cli"  # `lockgw webhooks add`
+API = "api"  # /webhooks/create
+
 
 @dataclass(frozen=True)
 class Webhook:
     webhook_id: str
     url: str
     secret: str
-    event_types: tuple[str, ...] | None
+    event_types: tuple[str, ...] | None  # None: every event
     created_at: datetime
+    origin: str = CLI
 
     def wants(self, event_type: str) -> bool:
         return self.event_types is None or event_type in self.event_types
+
+    @property
+    def declared_in_config(self) -> bool:
+        """The config file owns it: changed or removed there, never through the API."""
+        return self.origin == CONFIG
 
 
 @dataclass(frozen=True)
@@ -37,7 +48,11 @@ def _webhook(row: sqlite3.Row) -> Webhook:
     created_at = moment(row["created_at"])
     assert created_at is not None
     types = None if row["event_types"] is None else tuple(json.loads(row["event_types"]))
-    return Webhook(row["webhook_id"], row["url"], row["secret"], types, created_at)
+    return Webhook(row["webhook_id"], row["url"], row["secret"], types, created_at, row["origin"])
+
+
+def _types(event_types: tuple[str, ...] | None) -> str | None:
+    return None if event_types is None else json.dumps(list(event_types))
 
 
 def add(
@@ -46,15 +61,18 @@ def add(
     secret: str,
     event_types: tuple[str, ...] | None,
     now: datetime,
+    *,
+    origin: str = CONFIG,
 ) -> Webhook:
-    """Add an endpoint, or update the one with this URL (config files are applied every start)."""
+    """Add an endpoint, or update the one with this URL. The default origin is the config
+    file's, which the daemon applies at every start: a URL it declares becomes the config's,
+    whoever added it first (the CLI and the API pass their own)."""
     webhook_id = str(uuid.uuid4())
-    types = None if event_types is None else json.dumps(list(event_types))
     conn.execute(
-        "INSERT INTO webhooks (webhook_id, url, secret, event_types, created_at) "
-        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET secret = excluded.secret, "
-        "event_types = excluded.event_types",
-        (webhook_id, url, secret, types, iso(now)),
+        "INSERT INTO webhooks (webhook_id, url, secret, event_types, created_at, origin) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET secret = excluded.secret, "
+        "event_types = excluded.event_types, origin = excluded.origin",
+        (webhook_id, url, secret, _types(event_types), iso(now), origin),
     )
     row = conn.execute("SELECT * FROM webhooks WHERE url = ?", (url,)).fetchone()
     return _webhook(row)
@@ -65,12 +83,30 @@ def by_url(conn: sqlite3.Connection, url: str) -> Webhook | None:
     return None if row is None else _webhook(row)
 
 
+def get(conn: sqlite3.Connection, webhook_id: str) -> Webhook | None:
+    row = conn.execute("SELECT * FROM webhooks WHERE webhook_id = ?", (webhook_id,)).fetchone()
+    return None if row is None else _webhook(row)
+
+
+def set_event_types(
+    conn: sqlite3.Connection, webhook_id: str, event_types: tuple[str, ...] | None
+) -> bool:
+    """What the endpoint hears from now on (deliveries already queued still go out)."""
+    return (
+        conn.execute(
+            "UPDATE webhooks SET event_types = ? WHERE webhook_id = ?",
+            (_types(event_types), webhook_id),
+        ).rowcount
+        > 0
+    )
+
+
 def remove(conn: sqlite3.Connection, webhook_id: str) -> bool:
     return conn.execute("DELETE FROM webhooks WHERE webhook_id = ?", (webhook_id,)).rowcount > 0
 
 
 def all_webhooks(conn: sqlite3.Connection) -> list[Webhook]:
-    return [_webhook(r) for r in conn.execute("SELECT * FROM webhooks ORDER BY created_at")]
+    return [_webhook(r) for r in conn.execute("SELECT * FROM webhooks ORDER BY created_at, rowid")]
 
 
 def enqueue(conn: sqlite3.Connection, event_id: str, event_type: str, now: datetime) -> None:

@@ -1,6 +1,6 @@
 """The parts of Seam's cloud API a local hub deliberately does not have, and why.
 
-A path the hub does not route answers `not_available_on_local_hub` (501) with the reason below
+A path the hub does not route answers `not_available_on_local_hub` (400) with the reason below
 when it belongs to the cloud's API, so an app written for the cloud learns what to do instead
 of meeting a bare "not found". The longest matching prefix wins; a route the hub has always
 wins over this table.

@@ -64,14 +64,30 @@ def invalid(field: str, message: str) -> InvalidInput:
 
 
 class NotOnLocalHub(ApiError):
-    """A call of Seam's cloud API that a local hub deliberately does not offer (501): the
-    message says why and what to do instead. Use it for every such refusal, so apps can branch
-    on one error type."""
+    """A call of Seam's cloud API that a local hub deliberately does not offer: the message says
+    why and what to do instead. Use it for every such refusal, so apps branch on one error type.
+    A 4xx, not 501: Seam's SDK retries every 5xx, so a refusal that can never change would make
+    each such call wait for two retries first."""
 
-    status = 501
+    status = 400
 
     def __init__(self, path: str, reason: str) -> None:
         super().__init__(
             "not_available_on_local_hub",
             f"{path} is part of Seam's cloud API but not of a local lockgw hub: {reason}",
+        )
+
+
+class DuplicateAccessCode(ApiError):
+    """The cloud's answer to a PIN already in use on the lock for an overlapping time: 409
+    `duplicate_access_code` (apps branch on it). The PIN itself is never in the message."""
+
+    status = 409
+
+    def __init__(self, device_id: str, field: str = "code") -> None:
+        super().__init__(
+            "duplicate_access_code",
+            f"Cannot set a duplicate access code: {field} is already in use on this device "
+            "for an overlapping time",
+            data={"device_id": device_id},
         )

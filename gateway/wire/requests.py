@@ -32,6 +32,14 @@ Timestamp = Annotated[datetime, BeforeValidator(_timestamp)]
 Name = Annotated[str, Field(max_length=NAME_MAX_LENGTH)]
 Code = Annotated[str, Field(min_length=1, max_length=12)]
 Limit = Annotated[int, Field(ge=1, le=10_000)]
+# The cloud's custom_metadata: up to 50 pairs, keys of 1-40 characters, values a string of at
+# most 500 characters or a boolean (null, on update, removes the key).
+METADATA_MAX_PAIRS = 50
+MetadataKey = Annotated[str, Field(min_length=1, max_length=40)]
+MetadataValue = Annotated[str, Field(max_length=500)] | bool
+CustomMetadata = Annotated[
+    dict[MetadataKey, MetadataValue | None], Field(max_length=METADATA_MAX_PAIRS)
+]
 
 
 CLOUD_ONLY = "is a cloud-only filter, not supported by the local gateway"
@@ -102,10 +110,11 @@ class ListAccessCodes(Params):
     search: str | None = None
     limit: Limit | None = None
     page_cursor: str | None = None
-    # Cloud-only filters (access grants, customers): refused rather than silently ignored.
+    # The codes carrying an access grant's (or one access method's) PIN on its locks.
     access_grant_id: str | None = None
     access_grant_key: str | None = None
     access_method_id: str | None = None
+    # Cloud-only filters (customers): refused rather than silently ignored.
     customer_key: str | None = None
     user_identifier_key: str | None = None
 
@@ -156,11 +165,12 @@ class ListDevices(Params):
     limit: Limit | None = None
     page_cursor: str | None = None
     created_before: Timestamp | None = None
-    # Cloud-only filters: refused rather than silently ignored.
-    connect_webview_id: str | None = None
+    # The hub's radios are its connected accounts (/connected_accounts/list).
     connected_account_id: str | None = None
     connected_account_ids: list[str] | None = None
-    custom_metadata_has: dict[str, Any] | None = None
+    # Cloud-only filters: refused rather than silently ignored.
+    connect_webview_id: str | None = None
+    custom_metadata_has: dict[str, str | bool] | None = None
     customer_key: str | None = None
     exclude_if: list[str] | None = None
     include_if: list[str] | None = None
@@ -174,7 +184,7 @@ class UpdateDevice(Params):
     name: Name | None = None
     is_managed: bool | None = None
     backup_access_code_pool_enabled: bool | None = None
-    custom_metadata: dict[str, Any] | None = None
+    custom_metadata: CustomMetadata | None = None
     properties: dict[str, Any] | None = None
 
 
@@ -197,4 +207,70 @@ class ListEvents(Params):
     event_type: str | None = None
     event_types: list[str] | None = None
     event_ids: list[str] | None = None
+    access_grant_id: str | None = None
+    access_grant_ids: list[str] | None = None
+    access_method_id: str | None = None
+    access_method_ids: list[str] | None = None
     limit: Limit | None = None
+    # The cloud's way to page through events: skip this many of the newest matches.
+    unstable_offset: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
+    connected_account_id: str | None = None
+
+
+class SimulateDevice(Params):
+    """/devices/simulate/connect|disconnect|remove, /locks/simulate/manual_lock_via_keypad."""
+
+    device_id: str
+
+
+class SimulateUnmanagedAccessCode(Params):
+    device_id: str
+    name: Name
+    code: Annotated[str, Field(min_length=4, max_length=8, pattern=r"^\d+$")]
+
+
+class SimulateKeypadCodeEntry(Params):
+    device_id: str
+    code: Code
+
+
+class ConfigureAutoLock(Params):
+    device_id: str
+    auto_lock_enabled: bool
+    auto_lock_delay_seconds: Annotated[float, Field(ge=1, le=60)] | None = None
+
+
+class UpdateUnmanagedDevice(Params):
+    device_id: str
+    is_managed: Literal[True] | None = None
+    custom_metadata: CustomMetadata | None = None
+
+
+class GetEvent(Params):
+    event_id: str | None = None
+    event_type: str | None = None
+    device_id: str | None = None
+
+
+class ListActionAttempts(Params):
+    action_attempt_ids: list[str] | None = None
+    device_id: str | None = None
+    limit: Limit | None = None
+    page_cursor: str | None = None
+
+
+class UpdateMultipleAccessCodes(Params):
+    common_code_key: Annotated[str, Field(min_length=1, max_length=255)]
+    name: Name | None = None
+    starts_at: Timestamp | None = None
+    ends_at: Timestamp | None = None
+
+
+CodeLength = Annotated[int, Field(ge=4, le=20)]
+
+
+class ReportDeviceConstraints(Params):
+    device_id: str
+    supported_code_lengths: Annotated[list[CodeLength], Field(min_length=1)] | None = None
+    min_code_length: CodeLength | None = None
+    max_code_length: CodeLength | None = None

@@ -141,6 +141,10 @@ def device(device: Device, workspace_id: str) -> dict[str, Any]:
     if device.battery_level is not None:
         properties["battery_level"] = device.battery_level
         properties["battery"] = _battery(device.battery_level)
+    if device.auto_lock_enabled is not None:
+        properties["auto_lock_enabled"] = device.auto_lock_enabled
+    if device.auto_lock_delay_seconds is not None:
+        properties["auto_lock_delay_seconds"] = device.auto_lock_delay_seconds
     capabilities = ["access_code", "lock"] if caps.can_lock else ["access_code"]
     body: dict[str, Any] = {
         "device_id": device.device_id,
@@ -150,7 +154,7 @@ def device(device: Device, workspace_id: str) -> dict[str, Any]:
         "properties": properties,
         "connected_account_id": connected_account_id(device.driver),
         "space_ids": [],
-        "custom_metadata": {},
+        "custom_metadata": dict(device.custom_metadata),
         "workspace_id": workspace_id,
         "errors": [
             {**_issue(e, "error_code"), "is_device_error": True, **e.extra} for e in device.errors
@@ -163,9 +167,30 @@ def device(device: Device, workspace_id: str) -> dict[str, Any]:
         "can_program_online_access_codes": True,
         "can_program_offline_access_codes": False,
         "can_unlock_with_code": True,
+        "can_configure_auto_lock": caps.can_configure_auto_lock,
     }
     if device.nickname is not None:
         body["nickname"] = device.nickname
+    return body
+
+
+# What the cloud shows of an unmanaged device (its `unmanaged_device` schema): who it is and
+# whether it is reachable, nothing of its codes or settings.
+_UNMANAGED_KEYS = (
+    "device_id", "device_type", "connected_account_id", "capabilities_supported",
+    "workspace_id", "errors", "warnings", "created_at", "custom_metadata", "can_remotely_lock",
+    "can_remotely_unlock", "can_program_online_access_codes", "can_program_offline_access_codes",
+    "can_unlock_with_code", "can_configure_auto_lock",
+)  # fmt: skip
+_UNMANAGED_PROPERTIES = ("name", "online", "model", "manufacturer", "battery", "battery_level")
+
+
+def unmanaged_device(device_: Device, workspace_id: str) -> dict[str, Any]:
+    full = device(device_, workspace_id)
+    body = {key: full[key] for key in _UNMANAGED_KEYS if key in full}
+    properties = full["properties"]
+    body["properties"] = {k: properties[k] for k in _UNMANAGED_PROPERTIES if k in properties}
+    body["is_managed"] = False
     return body
 
 

@@ -24,6 +24,7 @@ function describe(sim) {
     codes: codes(sim.node, numUsers(sim)), faults: sim.faults, battery: sim.battery,
     counts: sim.counts, door_mode: sim.node.state.get("DoorLock_currentMode") ?? 0,
     windows: windows(sim.node, numUsers(sim)), time_offset_minutes: offsetMinutes(sim.node),
+    auto_relock_time: sim.node.state.get("DoorLock_autoRelockTime") ?? null,
   };
 }
 

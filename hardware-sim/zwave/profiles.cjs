@@ -10,7 +10,7 @@ const CC = { USER_CODE: 0x63, DOOR_LOCK: 0x62, NOTIFICATION: 0x71, BATTERY: 0x80
 // Access Control notification events (Notification type 6).
 const ACCESS_CONTROL_EVENTS = [1, 2, 3, 4, 5, 6, 0x0d, 0x0e, 0x0f, 0x10];
 
-function lockClasses(userCode, extra = []) {
+function lockClasses(userCode, extra = [], doorLock = {}) {
   return [
     { ccId: CC.VERSION, version: 3 },
     { ccId: CC.MANUFACTURER_SPECIFIC, version: 2 },
@@ -18,6 +18,7 @@ function lockClasses(userCode, extra = []) {
     {
       ccId: CC.DOOR_LOCK, version: 2,
       supportedOperationTypes: [1], supportedDoorLockModes: [0x00, 0xff],
+      ...doorLock,
     },
     {
       ccId: CC.NOTIFICATION, version: 8,
@@ -72,6 +73,14 @@ const PROFILES = {
     manufacturerId: 0x003b, productType: 0x7a06, productId: 0x0032,
     commandClasses: lockClasses({ version: 1, numUsers: 10 }),
     quirks: { delayMs: 400, lengths: [4, 8] },
+  },
+  // Door Lock CC v4 with auto-relock (Yale-like): its relock time is a Door Lock
+  // configuration field, kept by zwave-js's mock Door Lock behaviors.
+  "auto-relock": {
+    manufacturerId: 0x0129, productType: 0x7a07, productId: 0x0040,
+    commandClasses: lockClasses({ version: 1, numUsers: 20 }, [],
+      { version: 4, autoRelockSupported: true }),
+    quirks: { lengths: [4, 8] },
   },
 };
 

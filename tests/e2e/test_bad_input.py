@@ -166,9 +166,10 @@ class TestRefusedWithoutWriting:
         _invalid(lambda: seam.access_codes.create(device_id=locks["Back door"], code="123"), "code")
 
     def test_code_already_on_the_lock(self, seam: Seam, locks: dict[str, str]) -> None:
-        _invalid(
-            lambda: seam.access_codes.create(device_id=locks["Front door"], code="4711"), "code"
-        )
+        # The cloud's own error for it (issue #17): 409 duplicate_access_code, not invalid_input.
+        with pytest.raises(SeamHttpApiError) as err:
+            seam.access_codes.create(device_id=locks["Front door"], code="4711")
+        assert (err.value.status_code, err.value.code) == (409, "duplicate_access_code")
 
     def test_name_too_long(self, seam: Seam, locks: dict[str, str]) -> None:
         _invalid(

@@ -187,6 +187,8 @@ def _strip(node: Any) -> Any:
 def request_schema(openapi: SeamOpenApi, path: str) -> dict[str, Any]:
     operations = openapi.paths[path]
     operation = operations.get("post") or next(iter(operations.values()))
+    if "requestBody" not in operation:  # a call without parameters (/workspaces/get)
+        return {"type": "object", "properties": {}}
     schema = operation["requestBody"]["content"]["application/json"]["schema"]
     stripped: dict[str, Any] = _strip(_convert(schema))
     return stripped
@@ -350,8 +352,17 @@ def _encode(body: Any, ascii_only: bool = True) -> bytes:
     return json.dumps(body, allow_nan=True, ensure_ascii=ascii_only).encode(errors="surrogatepass")
 
 
+def schema_fields(schema: dict[str, Any]) -> list[str]:
+    """The parameter names of a request schema, of every variant of a oneOf; a call without
+    parameters gets a stand-in name (an unknown parameter must be refused too)."""
+    names = set(schema.get("properties", {}))
+    for variant in schema.get("oneOf", []) + schema.get("anyOf", []):
+        names |= set(variant.get("properties", {}))
+    return sorted(names) or ["device_id"]
+
+
 def hostile_bodies(schema: dict[str, Any]) -> st.SearchStrategy[bytes]:
-    fields = sorted(schema.get("properties", {})) or ["device_id"]
+    fields = schema_fields(schema)
     keys = st.one_of(st.sampled_from(fields), st.sampled_from(fields), TEXT)
     objects = st.builds(
         _encode, st.dictionaries(keys, HOSTILE_VALUES, min_size=1, max_size=5), st.booleans()
@@ -409,7 +420,7 @@ QUERY_ROUTES = [path for path, methods, _ in ROUTES if {"GET", "DELETE"} & set(m
 def test_hostile_query_strings_never_5xx(path: str, fuzzer: Fuzzer, openapi: SeamOpenApi) -> None:
     """GET and DELETE read their parameters from the query: repeated and dotted keys, arrays
     where scalars go and the reverse, odd unicode."""
-    fields = sorted(request_schema(openapi, path).get("properties", {}))
+    fields = schema_fields(request_schema(openapi, path))
     methods = [m for p, ms, _ in ROUTES if p == path for m in ms if m in ("GET", "DELETE")]
     fuzzer.refresh()
     real = fuzzer.ids["devices"] + fuzzer.ids["codes"] + fuzzer.ids["attempts"]

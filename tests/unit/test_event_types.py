@@ -9,7 +9,7 @@ from pathlib import Path
 from gateway.domain.event_types import EVENT_TYPES
 
 GATEWAY = Path(__file__).resolve().parents[2] / "gateway"
-EVENT_LITERAL = re.compile(r'"((?:access_code|device|lock)\.[a-z_.]+)"')
+EVENT_LITERAL = re.compile(r'"((?:access_code|access_grant|access_method|device|lock)\.[a-z_.]+)"')
 
 
 def _literals() -> set[str]:

@@ -80,6 +80,8 @@ class NukiModel:
         self.codes: dict[int, m.KeypadCode] = {}
         self.lock_state = m.LockStateCode.LOCKED
         self.battery = 80
+        # The advanced config as the lock reports it (auto-lock: off, 30 s, when it starts).
+        self.advanced_config = m.encode_advanced_config(m.AutoLockConfig(False, 30))
         self.clock_set_to: datetime | None = None
         self.received: dict[int, int] = {}  # command -> count (frames per operation)
         self._next_code_id = 1
@@ -168,7 +170,11 @@ class NukiModel:
     def _unauthenticated(self, frame: _Frame) -> Reply | None:
         """The error for a command without the last challenge as its nonce, or (for a secured
         command) with the wrong security PIN; None when it may go on."""
-        unsecured = frame.command in (Command.LOCK_ACTION, Command.REQUEST_CONFIG)
+        unsecured = frame.command in (
+            Command.LOCK_ACTION,
+            Command.REQUEST_CONFIG,
+            Command.REQUEST_ADVANCED_CONFIG,
+        )
         nonce = frame.payload[-32:] if unsecured else frame.payload[-34:-2]
         if self._challenges.pop(frame.auth_id, None) != nonce:
             return frame.error(E.K_ERROR_BAD_NONCE)
@@ -223,6 +229,20 @@ class NukiModel:
         config = m.encode_config(0x1A2B3C4D, "Nuki emulator", datetime.now(UTC), keypad=True)
         return Reply([frame.send(Command.CONFIG, config)])
 
+    def _request_advanced_config(self, frame: _Frame) -> Reply:
+        return Reply([frame.send(Command.ADVANCED_CONFIG, self.advanced_config)])
+
+    def _set_advanced_config(self, frame: _Frame) -> Reply:
+        if len(frame.payload) != m.ADVANCED_CONFIG_LEN - 2 + 34:
+            return frame.error(E.K_ERROR_BAD_PARAMETER)
+        (total_degrees,) = struct.unpack_from("<H", self.advanced_config)
+        self.advanced_config = m.advanced_config_of_set(frame.payload, total_degrees)
+        return Reply([frame.complete()])
+
+    @property
+    def auto_lock(self) -> m.AutoLockConfig:
+        return m.auto_lock_of(self.advanced_config)
+
     def _verify_security_pin(self, frame: _Frame) -> Reply:
         return Reply([frame.complete()])  # the PIN was checked before
 
@@ -265,6 +285,8 @@ _USER_COMMANDS: dict[int, Callable[[NukiModel, _Frame], Reply]] = {
     Command.REMOVE_KEYPAD_CODE: NukiModel._remove_keypad_code,
     Command.LOCK_ACTION: NukiModel._lock_action,
     Command.REQUEST_CONFIG: NukiModel._request_config,
+    Command.REQUEST_ADVANCED_CONFIG: NukiModel._request_advanced_config,
+    Command.SET_ADVANCED_CONFIG: NukiModel._set_advanced_config,
     VERIFY_SECURITY_PIN: NukiModel._verify_security_pin,
     UPDATE_TIME: NukiModel._update_time,
 }

@@ -97,6 +97,7 @@ def save(model: NukiModel, path: Path) -> None:
         "codes": [_code_json(c) for c in model.codes.values()],
         "next_code_id": model._next_code_id,
         "lock_state": int(model.lock_state),
+        "advanced_config": model.advanced_config.hex(),
     }
     spare = path.with_suffix(".new")
     spare.write_text(json.dumps(state, indent=1))
@@ -113,6 +114,8 @@ def restore(model: NukiModel, path: Path) -> None:
     model.codes = {c["code_id"]: _code_from(c) for c in state["codes"]}
     model._next_code_id = state["next_code_id"]
     model.lock_state = state["lock_state"]
+    if "advanced_config" in state:
+        model.advanced_config = bytes.fromhex(state["advanced_config"])
 
 
 def _remembering(model: NukiModel, path: Path) -> None:
