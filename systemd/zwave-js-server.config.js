@@ -6,7 +6,8 @@ module.exports = {
   storage: { cacheDir: "/var/lib/zwave-js-server" },
   interview: { queryAllUserCodes: true },
   securityKeys: {
-    // Generate each with: openssl rand -hex 16
+    // From /etc/zwave-js-server/keys.env (the unit's EnvironmentFile), generated once by
+    // scripts/install-hub: 16 random bytes each, in hex. Back that file up.
     S0_Legacy: process.env.ZWAVE_S0_KEY,
     S2_Unauthenticated: process.env.ZWAVE_S2_UNAUTHENTICATED_KEY,
     S2_Authenticated: process.env.ZWAVE_S2_AUTHENTICATED_KEY,
