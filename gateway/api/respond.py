@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import orjson
 from aiohttp import web
 
 from gateway.service.bundle import Services
@@ -24,6 +24,6 @@ def services(request: web.Request) -> Services:
 
 def ok(**resources: Any) -> web.Response:
     return web.Response(
-        body=json.dumps({**resources, "ok": True}, separators=(",", ":")),
+        body=orjson.dumps({**resources, "ok": True}),
         content_type="application/json",
     )

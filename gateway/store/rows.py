@@ -6,6 +6,8 @@ import json
 from datetime import datetime
 from typing import Any
 
+import orjson
+
 from drivers.base import Capabilities
 from gateway.domain.models import Issue, Mutation
 from gateway.domain.timefmt import parse_iso, to_iso
@@ -16,7 +18,11 @@ def iso(moment: datetime | None) -> str | None:
 
 
 def moment(text: str | None) -> datetime | None:
-    return None if text is None else parse_iso(text)
+    if text is None:
+        return None
+    if text[-1:] == "Z":  # how the store writes every time (to_iso): UTC already
+        return datetime.fromisoformat(text)
+    return parse_iso(text)
 
 
 def issues_to_json(issues: list[Issue] | list[Mutation]) -> str:
@@ -29,20 +35,20 @@ def issues_to_json(issues: list[Issue] | list[Mutation]) -> str:
 
 
 def _split(item: dict[str, Any]) -> tuple[str, str, datetime, dict[str, Any]]:
-    extra = {k: v for k, v in item.items() if k not in ("code", "message", "created_at")}
-    return item["code"], item["message"], parse_iso(item["created_at"]), extra
+    code, message, created_at = item.pop("code"), item.pop("message"), item.pop("created_at")
+    return code, message, parse_iso(created_at), item  # what is left: the extra fields
 
 
 def issues_from_json(text: str) -> list[Issue]:
     if text == "[]":
         return []
-    return [Issue(*_split(item)) for item in json.loads(text)]
+    return [Issue(*_split(item)) for item in orjson.loads(text)]
 
 
 def mutations_from_json(text: str) -> list[Mutation]:
     if text == "[]":
         return []
-    return [Mutation(*_split(item)) for item in json.loads(text)]
+    return [Mutation(*_split(item)) for item in orjson.loads(text)]
 
 
 def capabilities_to_json(capabilities: Capabilities) -> str:
