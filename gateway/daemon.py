@@ -9,17 +9,12 @@ import signal
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import aiohttp
 from aiohttp import web
 
-from drivers.nuki.files import LockFiles, paired_locks
-from drivers.nuki.lock import NukiLock
-from drivers.nuki.radio import Radio
-from drivers.remote.client import RemoteLock
 from drivers.virtual import VirtualLock, make_lock
-from drivers.zwave.lock import ZWaveLock
-from drivers.zwave.network import ZWaveNetwork
 from gateway.api.app import build_app
 from gateway.api.runner import ApiRunner
 from gateway.clock import Clock
@@ -28,20 +23,27 @@ from gateway.config import SIM_LOCKS, Config
 from gateway.dashboard import app as dashboard
 from gateway.engine.clock_watch import watch_clock
 from gateway.engine.locks import Locks
-from gateway.host import mdns, sd_notify
+from gateway.host import sd_notify
 from gateway.host.background import Background
-from gateway.host.ble_radio import configured_radio
 from gateway.host.data_dir_lock import LOCK_FILE, DataDirLock
 from gateway.host.listener import listen
 from gateway.host.tls import tls_context
 from gateway.service.bundle import Services
+from gateway.service.dashboard_health import HubHealth, doctor_checks
 from gateway.service.metrics import Metrics
+from gateway.service.mqtt_events import MqttEvents
 from gateway.service.owner import OwnerAccess
 from gateway.service.retention import prune_forever
 from gateway.store import devices, webhooks
 from gateway.store.db import DB_FILE, Store
 from gateway.store.soundness import check_not_lost
 from gateway.webhooks.delivery import Deliverer, DeliveryPolicy
+
+if TYPE_CHECKING:  # the radios' libraries load only when a lock of theirs is configured
+    from drivers.nuki.files import LockFiles
+    from drivers.nuki.lock import NukiLock
+    from drivers.nuki.radio import Radio
+    from drivers.zwave.network import ZWaveNetwork
 
 log = logging.getLogger("lockgw")
 
@@ -97,7 +99,8 @@ class Gateway:
             store, clock, locks.wake, locks.supervisor.stalled_now, SimulatedLocks(locks)
         )
         app = build_app(services, metrics, other_surfaces=dashboard.PATHS)
-        dashboard.install(app, services, OwnerAccess(store, clock))
+        health = HubHealth(doctor_checks(config))  # the doctor's checks, on Settings
+        dashboard.install(app, services, OwnerAccess(store, clock), health)
         return cls(config, store, clock, locks, services, app)
 
     def start(self) -> None:
@@ -112,11 +115,27 @@ class Gateway:
         if isinstance(self.clock, TrustedClock):
             clock = self.clock
             keep("clock", lambda: watch_clock(self.store, clock, self.locks.wake_all))
+        self._start_mqtt()
+
+    def _start_mqtt(self) -> None:
+        """`[mqtt]`: state, events and commands on the broker; without it, no event queues for
+        a broker (and what was queued for one is dropped)."""
+        settings = self.config.mqtt
+        if settings is None:
+            MqttEvents(self.store, self.clock).set_enabled(False)
+            return
+        from gateway.mqtt.bridge import MqttBridge  # aiomqtt loads only when [mqtt] is set
+
+        bridge = MqttBridge(settings, self.services)
+        bridge.events.set_enabled(True)  # events from now on queue for it, even before it connects
+        self.background.keep("mqtt", bridge.run)
 
     async def add_remote_locks(self, session: aiohttp.ClientSession) -> None:
         url = self.config.virtual_server_url
         if url is None:
             return
+        from drivers.remote.client import RemoteLock
+
         for driver in await RemoteLock.discover(session, url):
             self.locks.add(driver)
 
@@ -126,7 +145,15 @@ class Gateway:
         url = self.config.zwave_url
         if url is None:
             return
-        network = ZWaveNetwork(url, session, self.locks.add)
+        from drivers.zwave.lock import ZWaveLock
+        from drivers.zwave.network import ZWaveNetwork
+
+        network = ZWaveNetwork(
+            url,
+            session,
+            self.locks.add,
+            allow_insecure_nodes=frozenset(self.config.zwave_allow_insecure_nodes),
+        )
         for device in devices.all_devices(self.store.conn):
             if device.driver == "zwave":
                 lock = ZWaveLock(device.ref, device.display_name, device.capabilities)
@@ -139,6 +166,9 @@ class Gateway:
 
     async def add_nuki_locks(self) -> None:
         """Nuki locks paired with `lockgw ble pair` (now or while the daemon runs)."""
+        from drivers.nuki.files import paired_locks
+        from gateway.host.ble_radio import configured_radio
+
         for files in paired_locks(self.config.data_dir):
             if files.folder.name in self.nuki:
                 continue
@@ -149,6 +179,8 @@ class Gateway:
 
     @staticmethod
     def _nuki_lock(files: LockFiles, radio: Radio) -> NukiLock:
+        from drivers.nuki.lock import NukiLock
+
         return NukiLock(files.credentials(), files.name(), files, radio)
 
     def add_locks(self, sim: bool) -> None:
@@ -231,6 +263,8 @@ async def serve(config: Config, *, sim: bool) -> None:
     log.info("lockgw API listening on %s", url)
     print(f"lockgw: API on {url}", flush=True)
     advertiser = None
+    from gateway.host import mdns  # zeroconf loads only when the hub advertises itself
+
     if mdns.wanted(config.host, config.mdns):
         advertiser = mdns.Advertiser(mdns.advert_for(config.host, config.port, scheme))
         await advertiser.start()
