@@ -1,12 +1,15 @@
-"""API latency with a realistic store: 50 locks x 200 codes.
+"""API latency and footprint with a realistic store: 50 locks x 200 codes.
 
 Measures p50/p99 over HTTP (keep-alive, one client, sequential) of access_codes get, list
-(100 codes), create and delete, plus the daemon's resident memory.
-Run: .venv/bin/python bench/api_latency.py
+(100 codes of a lock, and 1,000 codes across locks), create and delete, devices get and list;
+then the daemon's footprint: resident memory under use, cold start to READY (API answering
+with every lock registered from the store), resident memory and CPU at idle after a restart.
+Run: .venv/bin/python -m bench.api_latency
 """
 
 from __future__ import annotations
 
+import os
 import platform
 import tempfile
 import time
@@ -58,6 +61,42 @@ def _wait_until_programmed(client: httpx.Client, count: int) -> None:
     raise TimeoutError("seeded codes were not programmed")
 
 
+def _cold_start(daemon: Daemon, lock_count: int) -> float:
+    """Seconds from starting the process to the API answering with every lock registered."""
+    start = time.perf_counter()
+    daemon.start(timeout=60)
+    client = httpx.Client(base_url=daemon.url, headers={"Authorization": f"Bearer {daemon.key}"})
+    try:
+        while True:
+            response = client.get("/devices/list", params={"limit": 1000})
+            if response.status_code == 200 and len(response.json()["devices"]) == lock_count:
+                return time.perf_counter() - start
+            time.sleep(0.005)
+    finally:
+        client.close()
+        daemon.stop()
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _idle(daemon: Daemon, settle: float = 10.0, window: float = 30.0) -> tuple[float, float]:
+    """Resident memory and CPU (% of one core) of a freshly started daemon left alone."""
+    daemon.start(timeout=60)
+    try:
+        assert daemon.proc is not None
+        pid = daemon.proc.pid
+        time.sleep(settle)  # a bench, not a test: let start-up work finish, then watch
+        before = _cpu_seconds(pid)
+        time.sleep(window)
+        cpu = (_cpu_seconds(pid) - before) / window * 100
+        return rss_mb(pid), round(cpu, 2)
+    finally:
+        daemon.stop()
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
@@ -96,6 +135,15 @@ def main() -> None:
                 )
                 for _ in range(ROUNDS)
             ]
+            lists_1000 = [
+                _timed(lambda: client.get("/access_codes/list", params={"limit": 1000}))
+                for _ in range(ROUNDS // 5)
+            ]
+            device_gets = [
+                _timed(lambda: client.get("/devices/get", params={"device_id": target}))
+                for _ in range(ROUNDS)
+            ]
+            device_lists = [_timed(lambda: client.get("/devices/list")) for _ in range(ROUNDS)]
             creates: list[float] = []
             deletes: list[float] = []
             for n in range(ROUNDS):
@@ -117,6 +165,8 @@ def main() -> None:
             rss = rss_mb(daemon.proc.pid)
         finally:
             daemon.stop()
+        starts = [_cold_start(daemon, len(devices)) for _ in range(5)]
+        idle_rss, idle_cpu = _idle(daemon)
     write_results(
         "api_latency",
         {
@@ -125,9 +175,17 @@ def main() -> None:
             "seed_creates_per_s": round(LOCKS * CODES_PER_LOCK / seed_seconds, 1),
             "get": summary_ms(gets),
             "list_100": summary_ms(lists),
+            "list_1000": summary_ms(lists_1000),
+            "device_get": summary_ms(device_gets),
+            "device_list_50": summary_ms(device_lists),
             "create": summary_ms(creates),
             "delete": summary_ms(deletes),
             "daemon_rss_mb": rss,
+            "cold_start_to_ready_s": {
+                "p50": round(sorted(starts)[len(starts) // 2], 3),
+                "max": round(max(starts), 3),
+            },
+            "idle_after_restart": {"rss_mb": idle_rss, "cpu_percent_of_a_core": idle_cpu},
         },
     )
 

@@ -111,6 +111,7 @@ class LockEvent:
     slot: int | None = None
     battery_level: float | None = None
     occurred_at: datetime | None = None
+    automatic: bool = False  # LOCKED by the lock itself (auto-lock), not by a hand or a key
 
 
 @dataclass(frozen=True)

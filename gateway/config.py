@@ -57,6 +57,31 @@ def _url(url: str, schemes: tuple[str, ...]) -> str:
 
 
 @dataclass(frozen=True)
+class MqttConfig:
+    """The MQTT broker the hub publishes its state and events to (and takes commands from)."""
+
+    url: str  # mqtt://host[:1883] or mqtts://host[:8883]
+    username: str | None = None
+    password: str | None = None
+    client_id: str = "lockgw"
+    base_topic: str = "lockgw"
+    discovery_prefix: str = "homeassistant"  # Home Assistant's MQTT discovery
+    ca_file: Path | None = None  # mqtts: the CA that signed the broker's certificate
+
+    @property
+    def tls(self) -> bool:
+        return urlsplit(self.url).scheme == "mqtts"
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.url).hostname or ""
+
+    @property
+    def port(self) -> int:
+        return urlsplit(self.url).port or (8883 if self.tls else 1883)
+
+
+@dataclass(frozen=True)
 class Config:
     host: str = "127.0.0.1"
     port: int = 8484
@@ -79,9 +104,14 @@ class Config:
     # The zwave-js server, and how long start-up waits for it before serving the API.
     zwave_url: str | None = None
     zwave_connect_wait: float = 5.0
+    # Z-Wave node ids whose owner lets PINs be sent to them although they were included
+    # without S2 Access Control or S0 (PINs then travel over the air in the clear).
+    zwave_allow_insecure_nodes: tuple[int, ...] = ()
     # The bleak backend Nuki locks are reached through ("module:function"; None: BlueZ).
     nuki_radio: str | None = None
     nuki_radio_argument: str = ""
+    # MQTT: state, events and commands, with Home Assistant discovery (None: not configured).
+    mqtt: MqttConfig | None = None
 
 
 # What `--sim` adds when no hardware is configured.
@@ -132,11 +162,40 @@ class _Log(_Section):
 class _ZWave(_Section):
     url: str | None = None
     connect_wait_seconds: Annotated[float, Field(ge=0)] = 5.0
+    allow_insecure_nodes: list[Annotated[int, Field(ge=2, le=4000)]] = []
 
     @field_validator("url")
     @classmethod
     def _websocket(cls, url: str | None) -> str | None:
         return None if url is None else _url(url, ("ws", "wss"))
+
+
+class _Mqtt(_Section):
+    url: str
+    username: str | None = None
+    password: str | None = None
+    client_id: Annotated[str, Field(min_length=1, max_length=64)] = "lockgw"
+    base_topic: str = "lockgw"
+    discovery_prefix: str = "homeassistant"
+    ca_file: str | None = None
+
+    @field_validator("base_topic", "discovery_prefix")
+    @classmethod
+    def _topic(cls, topic: str) -> str:
+        levels = topic.split("/")
+        if any(not level or "+" in level or "#" in level or "\0" in level for level in levels):
+            raise ValueError("must be topic levels joined by /, none empty, no + or #")
+        return topic
+
+    @field_validator("url")
+    @classmethod
+    def _broker(cls, url: str) -> str:
+        _url(url, ("mqtt", "mqtts"))
+        try:
+            urlsplit(url).port  # noqa: B018 (raises on a bad port)
+        except ValueError:
+            raise ValueError("has a bad port") from None
+        return url
 
 
 class _Nuki(_Section):
@@ -193,6 +252,7 @@ class _File(_Section):
     log: _Log = _Log()
     zwave: _ZWave = _ZWave()
     nuki: _Nuki = _Nuki()
+    mqtt: _Mqtt | None = None
     virtual_server: _VirtualServer | None = None
     virtual_locks: list[_VirtualLock] = []
     webhooks: list[_Webhook] = []
@@ -219,6 +279,8 @@ def _problem(error: Any) -> str:
     message = str(error["msg"]).removeprefix("Value error, ")
     if error["type"] == "missing":
         return f"{where}: missing"
+    if tuple(error["loc"][-1:]) == ("password",):  # [mqtt] password: never echoed
+        return f"{where}: {message}"
     return f"{where}: {message} (got {error['input']!r})"
 
 
@@ -234,7 +296,9 @@ def parse(text: str, origin: str = "config") -> Config:
         raise ConfigError(f"{origin}: {_problem(exc.errors()[0])}") from None
     if (file.api.tls_cert is None) != (file.api.tls_key is None):
         raise ConfigError(f"{origin}: [api] tls_cert and tls_key go together: give both or neither")
+    mqtt = _mqtt(file.mqtt, origin)
     return Config(
+        mqtt=mqtt,
         host=file.api.host,
         port=file.api.port,
         mdns=file.api.mdns,
@@ -246,6 +310,7 @@ def parse(text: str, origin: str = "config") -> Config:
         log_level=file.log.level,
         zwave_url=file.zwave.url,
         zwave_connect_wait=file.zwave.connect_wait_seconds,
+        zwave_allow_insecure_nodes=tuple(file.zwave.allow_insecure_nodes),
         nuki_radio=file.nuki.radio,
         nuki_radio_argument=file.nuki.radio_argument,
         virtual_server_url=None if file.virtual_server is None else file.virtual_server.url,
@@ -266,6 +331,28 @@ def parse(text: str, origin: str = "config") -> Config:
         ),
         webhook_first_retry=file.webhook_delivery.first_retry_seconds,
         stall_after=file.locks.stall_after_seconds,
+    )
+
+
+def _mqtt(section: _Mqtt | None, origin: str) -> MqttConfig | None:
+    if section is None:
+        return None
+    if "@" in urlsplit(section.url).netloc:  # shown wherever the url is (doctor, logs): refused
+        raise ConfigError(
+            f"{origin}: [mqtt] url: must not hold credentials (give username and password)"
+        )
+    if (section.username is None) != (section.password is None):
+        raise ConfigError(f"{origin}: [mqtt] username and password go together: give both")
+    if section.ca_file is not None and not section.url.startswith("mqtts:"):
+        raise ConfigError(f"{origin}: [mqtt] ca_file: only for an mqtts:// url")
+    return MqttConfig(
+        url=section.url,
+        username=section.username,
+        password=section.password,
+        client_id=section.client_id,
+        base_topic=section.base_topic,
+        discovery_prefix=section.discovery_prefix,
+        ca_file=None if section.ca_file is None else Path(section.ca_file),
     )
 
 

@@ -187,7 +187,7 @@ class VirtualLock(LockDriver):
         self._relock = None
         if not self.locked:
             self.locked = True
-            self._emit(LockEvent(LockEventKind.LOCKED))
+            self._emit(LockEvent(LockEventKind.LOCKED, automatic=True))
 
     async def events(self) -> AsyncIterator[LockEvent]:
         while (event := await self._events.get()) is not None:

@@ -57,6 +57,28 @@ def capabilities(facts: NodeFacts) -> Capabilities:
     )
 
 
+# zwave-js's SecurityClass: what a lock's PINs travel under on the air.
+S2_ACCESS_CONTROL, S0_LEGACY = 2, 7
+SECURE_FOR_PINS = {S2_ACCESS_CONTROL, S0_LEGACY}
+SECURITY_NAMES = {-1: "no security", 0: "S2 Unauthenticated", 1: "S2 Authenticated"}
+
+
+def insecure_reason(security_class: int | None) -> str | None:
+    """Why PINs sent to a lock travel readable on the air (None: they do not): a lock must be
+    included with S2 Access Control or S0."""
+    if security_class is not None and int(security_class) in SECURE_FOR_PINS:
+        return None
+    how = (
+        "an unknown security class"
+        if security_class is None
+        else SECURITY_NAMES.get(int(security_class), f"security class {int(security_class)}")
+    )
+    return (
+        f"the lock was included with {how}, not S2 Access Control or S0: "
+        "PINs sent to it travel over the air in the clear"
+    )
+
+
 def is_masked(code: str) -> bool:
     return bool(code) and set(code) == {MASK_CHAR}
 

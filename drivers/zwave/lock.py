@@ -1,9 +1,12 @@
-"""One Z-Wave lock node as slots, through zwave-js-server-python.
+"""One Z-Wave lock node as slots, through zwave-js-server-python: the dispatcher between the
+lock's two models. A lock of the current generation (User Credential CC) is driven through
+`user_credential.py`; one with the User Code CC only, here. A lock that offers both is driven
+through the User Credential CC alone, when zwave-js found PIN users on it.
 
-Slots are read and written with `invoke_cc_api(..., wait_for_result=True)`, i.e. on the radio:
-zwave-js's value cache is stale right after a set. A write is followed by one read of the slot,
-which is both the lock's duplicate verdict (a refused PIN leaves the slot as it was and the lock
-sends Access Control event 15) and the confirmation the reconciler asks for next.
+User Code slots are read and written with `invoke_cc_api(..., wait_for_result=True)`, i.e. on
+the radio: zwave-js's value cache is stale right after a set. A write is followed by one read of
+the slot, which is both the lock's duplicate verdict (a refused PIN leaves the slot as it was and
+the lock sends Access Control event 15) and the confirmation the reconciler asks for next.
 """
 
 from __future__ import annotations
@@ -16,10 +19,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from zwave_js_server.const import CommandClass, NodeStatus
-from zwave_js_server.exceptions import BaseZwaveJSServerError, FailedZWaveCommand
+from zwave_js_server.exceptions import (
+    BaseZwaveJSServerError,
+    FailedCommand,
+    FailedZWaveCommand,
+)
 from zwave_js_server.model.node import Node
 from zwave_js_server.model.notification import NotificationNotification
-from zwave_js_server.model.value import get_value_id_str
 
 from drivers.base import (
     AutoLock,
@@ -37,8 +43,17 @@ from drivers.base import (
     Window,
 )
 from drivers.checksum import user_code_checksum
-from drivers.zwave.facts import is_masked, occupied
+from drivers.zwave.door_lock import configure_auto_relock
+from drivers.zwave.facts import insecure_reason, is_masked, occupied
+from drivers.zwave.node_values import battery_from_cache, locked_from_cache, we_are_cancelled
 from drivers.zwave.translate import Echoes, from_notification, from_value
+from drivers.zwave.user_credential import UserCredentialSlots
+from drivers.zwave.user_credential_translate import (
+    CREDENTIAL_EVENTS,
+    USER_EVENTS,
+    CredentialFacts,
+    from_access_control,
+)
 from drivers.zwave.windows import NO_OFFSET, slot_ref, window_from_fields, year_day_fields
 
 log = logging.getLogger(__name__)
@@ -52,18 +67,6 @@ NODE_NOT_RESPONDING = {202, 204}
 # How often the lock's clock and time offset are set again while windows are being written.
 LOCK_TIME_EVERY = 24 * 3600.0
 SCHEDULES = CommandClass.SCHEDULE_ENTRY_LOCK
-# Door Lock CC configuration fields a Configuration Set carries (zwave-js's names).
-DOOR_LOCK_CONFIG_FIELDS = (
-    "operationType",
-    "outsideHandlesCanOpenDoorConfiguration",
-    "insideHandlesCanOpenDoorConfiguration",
-    "lockTimeoutConfiguration",
-    "autoRelockTime",
-    "holdAndReleaseTime",
-    "twistAssist",
-    "blockToBlock",
-)
-MAX_RELOCK_SECONDS = 0xFFFF
 
 
 class ZWaveLock(LockDriver):
@@ -85,6 +88,12 @@ class ZWaveLock(LockDriver):
         # slot -> the window last written and the lock's minute-rounded form of it
         self._windows: dict[int, tuple[Window, dict[str, int]]] = {}
         self._lock_time_set_at: float | None = None
+        # The User Credential CC model, when the lock is driven through it.
+        self.credentials: UserCredentialSlots | None = None
+        # Why PINs are not sent to this lock (included without S2 Access Control or S0), and
+        # whether its owner allows it anyway ([zwave] allow_insecure_nodes).
+        self.insecure: str | None = None
+        self.allow_insecure = False
 
     @property
     def info(self) -> LockInfo:
@@ -92,14 +101,35 @@ class ZWaveLock(LockDriver):
 
     # -- the node, as the network hands it over -------------------------------------------------
 
-    def bind(self, node: Node, capabilities: Capabilities) -> None:
+    def bind(
+        self,
+        node: Node,
+        capabilities: Capabilities,
+        credentials: CredentialFacts | None = None,
+        *,
+        allow_insecure: bool = False,
+    ) -> None:
         """A (re)connection to the zwave-js server found this lock's node."""
         self.unbind(announce=False)
         self.node = node
         self._info.capabilities = capabilities
+        self.credentials = (
+            None
+            if credentials is None
+            else UserCredentialSlots(self._send, node.node_id, credentials)
+        )
+        self.allow_insecure = allow_insecure
+        self.insecure = insecure_reason(node.highest_security_class)
+        if self.insecure is not None:
+            self._info.extra["security_warning"] = self.insecure
+        else:
+            self._info.extra.pop("security_warning", None)
+        self._info.extra["command_class"] = "user_credential" if credentials else "user_code"
         self._lock_time_set_at = None  # a new session: the lock's time is set again
         for event in ("value updated", "value added"):
             self._unsubscribe.append(node.on(event, self._on_value))
+        for event in (*CREDENTIAL_EVENTS, *USER_EVENTS):
+            self._unsubscribe.append(node.on(event, self._on_access_control))
         self._unsubscribe.append(node.on("notification", self._on_notification))
         self._unsubscribe.append(node.on("dead", lambda _: self._emit(LockEventKind.OFFLINE)))
         self._unsubscribe.append(node.on("alive", self._on_alive))
@@ -126,9 +156,31 @@ class ZWaveLock(LockDriver):
         self._events.put_nowait(LockEvent(kind))
 
     def _on_value(self, event: dict[str, Any]) -> None:
-        lock_event = from_value(event.get("args", {}), self.echoes, self._monotonic())
+        args = event.get("args", {})
+        if self.credentials is not None and args.get("commandClass") == CommandClass.USER_CODE:
+            return  # the old CC's values on a lock driven through the new one
+        lock_event = from_value(args, self.echoes, self._monotonic())
         if lock_event is not None:
             self._forward(lock_event)
+
+    def _on_access_control(self, event: dict[str, Any]) -> None:
+        """A User Credential lock reported a user or credential: a change at the keypad or by
+        another client unless it is what we wrote or read last."""
+        if self.credentials is None:
+            return
+        args = event.get("args")
+        change = from_access_control(
+            str(event.get("event")),
+            getattr(args, "user_id", None),
+            getattr(args, "credential_type", None),
+            getattr(args, "credential_slot", None),
+            getattr(args, "data", None),
+        )
+        if change is None:
+            return
+        slot, taken, pin = change
+        if not self.echoes.explains(slot, taken, pin, self._monotonic()):
+            self._forward(LockEvent(LockEventKind.SLOT_CHANGED, slot=slot))
 
     def _on_notification(self, event: dict[str, Any]) -> None:
         notification = event.get("notification")
@@ -162,7 +214,7 @@ class ZWaveLock(LockDriver):
             except (BaseZwaveJSServerError, TimeoutError) as exc:
                 raise LockOffline(f"node {node.node_id} is dead: {exc}") from None
             except asyncio.CancelledError:
-                if _we_are_cancelled():
+                if we_are_cancelled():
                     raise
                 raise LockOffline(f"node {node.node_id}: connection lost") from None
             if not alive:
@@ -171,11 +223,19 @@ class ZWaveLock(LockDriver):
 
     async def _call(self, cc: CommandClass, method: str, *args: Any) -> Any:
         node = await self._reachable_node()
+        return await self._guard(
+            node, node.async_invoke_cc_api(cc, method, *args, wait_for_result=True)
+        )
+
+    async def _send(self, message: dict[str, Any]) -> dict[str, Any]:
+        """A server command the client library has no wrapper for (Access Control API)."""
+        node = await self._reachable_node()
+        answer = await self._guard(node, node.client.async_send_command(message))
+        return answer if isinstance(answer, dict) else {}
+
+    async def _guard(self, node: Node, work: Any) -> Any:
         try:
-            return await asyncio.wait_for(
-                node.async_invoke_cc_api(cc, method, *args, wait_for_result=True),
-                OPERATION_TIMEOUT,
-            )
+            return await asyncio.wait_for(work, OPERATION_TIMEOUT)
         except FailedZWaveCommand as exc:
             code = exc.zwave_error_code
             if code in PERMANENT_ZWAVE_ERRORS:
@@ -185,10 +245,14 @@ class ZWaveLock(LockDriver):
             raise LockTimeout(f"ZW{code:04d}: {exc.zwave_error_message}") from None
         except TimeoutError:
             raise LockTimeout(f"node {node.node_id}: no result in {OPERATION_TIMEOUT} s") from None
+        except FailedCommand as exc:
+            if exc.error_code in ("invalid_params_passed_to_command", "unknown_command"):
+                raise PermanentDriverError(f"zwave-js server: {exc}") from None
+            raise LockTimeout(f"zwave-js server: {exc}") from None
         except BaseZwaveJSServerError as exc:
             raise LockOffline(f"zwave-js server: {exc}") from None
         except asyncio.CancelledError:
-            if _we_are_cancelled():
+            if we_are_cancelled():
                 raise
             raise LockOffline(f"node {node.node_id}: zwave-js server connection lost") from None
 
@@ -248,7 +312,7 @@ class ZWaveLock(LockDriver):
             except BaseZwaveJSServerError as exc:
                 raise LockTimeout(f"node {node.node_id}: setting its clock failed: {exc}") from None
             except asyncio.CancelledError:
-                if _we_are_cancelled():
+                if we_are_cancelled():
                     raise
                 raise LockOffline(f"node {node.node_id}: connection lost") from None
         await self._call(SCHEDULES, "setTimezone", NO_OFFSET)
@@ -260,20 +324,46 @@ class ZWaveLock(LockDriver):
         if node is None:
             return LockState(online=False)
         await self._reachable_node()
-        return LockState(online=True, locked=_locked(node), battery_level=_battery(node))
+        locked, battery = locked_from_cache(node), battery_from_cache(node)
+        return LockState(online=True, locked=locked, battery_level=battery)
 
     async def read_slots(self) -> list[SlotReading]:
         self._fresh.clear()
+        if self.credentials is not None:
+            found = await self.credentials.read_slots(self._info.capabilities.slots)
+            for reading in found:
+                self.echoes.expect(
+                    reading.slot, reading.code if reading.occupied else None, self._monotonic()
+                )
+            return found
         return [await self._get(slot) for slot in self._info.capabilities.slots]
 
     async def read_slot(self, slot: int) -> SlotReading:
         fresh = self._fresh.pop(slot, None)
-        return fresh if fresh is not None else await self._get(slot)
+        if fresh is not None:
+            return fresh
+        if self.credentials is not None:
+            reading = await self.credentials.read_slot(slot)
+            self.echoes.expect(slot, reading.code if reading.occupied else None, self._monotonic())
+            return reading
+        return await self._get(slot)
+
+    def _refuse_insecure(self) -> None:
+        if self.insecure is not None and not self.allow_insecure:
+            raise PermanentDriverError(
+                f"{self.insecure}; codes are not programmed on it unless its owner allows it "
+                f"([zwave] allow_insecure_nodes = [{self.node.node_id if self.node else '?'}])"
+            )
 
     async def write_slot(
         self, slot: int, code: str, name: str | None, window: Window | None = None
     ) -> None:
         self._fresh.pop(slot, None)
+        self._refuse_insecure()
+        if self.credentials is not None:
+            self.echoes.expect(slot, code, self._monotonic())
+            self._fresh[slot] = await self.credentials.write(slot, code, name)
+            return
         if self._info.capabilities.supports_schedules:
             await self._put_window(slot, window)
         self.echoes.expect(slot, code, self._monotonic())
@@ -288,15 +378,24 @@ class ZWaveLock(LockDriver):
     async def clear_slot(self, slot: int) -> None:
         self._fresh.pop(slot, None)
         self.echoes.expect(slot, None, self._monotonic())
+        if self.credentials is not None:
+            confirmed = await self.credentials.clear(slot)
+            if confirmed is not None:
+                self._fresh[slot] = confirmed
+            return
         await self._call(CommandClass.USER_CODE, "clear", slot)
 
     async def checksum(self) -> int | None:
         if not self._info.capabilities.has_checksum:
             return None
+        if self.credentials is not None:
+            return await self.credentials.checksum()
         result = await self._call(CommandClass.USER_CODE, "getUserCodeChecksum")
         return int(result) if isinstance(result, int) else None
 
     def expected_checksum(self, codes: dict[int, str]) -> int | None:
+        if self.credentials is not None:
+            return self.credentials.expected_checksum(codes)
         return user_code_checksum(codes) if self._info.capabilities.has_checksum else None
 
     async def set_locked(self, locked: bool) -> None:
@@ -308,22 +407,7 @@ class ZWaveLock(LockDriver):
         what it took."""
         if not self._info.capabilities.can_configure_auto_lock:
             raise PermanentDriverError("this lock has no auto-relock (Door Lock CC v4)")
-        current = await self._call(CommandClass.DOOR_LOCK, "getConfiguration")
-        if not isinstance(current, dict):
-            raise LockTimeout("the lock did not report its Door Lock configuration")
-        seconds = 0
-        if setting.enabled:
-            seconds = min(MAX_RELOCK_SECONDS, max(1, round(setting.delay_seconds or 1)))
-        wanted = {k: v for k, v in current.items() if k in DOOR_LOCK_CONFIG_FIELDS}
-        wanted["autoRelockTime"] = seconds
-        await self._call(CommandClass.DOOR_LOCK, "setConfiguration", wanted)
-        took = await self._call(CommandClass.DOOR_LOCK, "getConfiguration")
-        relock = took.get("autoRelockTime") if isinstance(took, dict) else None
-        if relock != seconds:
-            raise PermanentDriverError(
-                f"the lock reports an auto-relock time of {relock} s after {seconds} s was set"
-            )
-        return AutoLock(enabled=seconds > 0, delay_seconds=float(seconds) if seconds else None)
+        return await configure_auto_relock(self._call, setting)
 
     async def events(self) -> AsyncIterator[LockEvent]:
         while (event := await self._events.get()) is not None:
@@ -332,27 +416,3 @@ class ZWaveLock(LockDriver):
     async def close(self) -> None:
         self.unbind(announce=False)
         self._events.put_nowait(None)
-
-
-def _we_are_cancelled() -> bool:
-    """zwave-js-server-python cancels the commands in flight when its connection drops: that
-    cancellation is a lost connection, not a request to stop the caller (which would end the
-    lock's reconciler). Only our own task being cancelled is passed on."""
-    task = asyncio.current_task()
-    return task is not None and task.cancelling() > 0
-
-
-def cached_value(node: Node, cc: CommandClass, prop: str) -> Any:
-    """A node value from zwave-js's cache (None when it has none)."""
-    value = node.values.get(get_value_id_str(node, cc, prop))
-    return None if value is None else value.value
-
-
-def _locked(node: Node) -> bool | None:
-    mode = cached_value(node, CommandClass.DOOR_LOCK, "currentMode")
-    return None if mode is None else mode == SECURED
-
-
-def _battery(node: Node) -> float | None:
-    level = cached_value(node, CommandClass.BATTERY, "level")
-    return None if not isinstance(level, int | float) else max(0.0, min(1.0, level / 100))

@@ -27,7 +27,10 @@ from drivers.zwave.facts import (
     capabilities,
     lock_ref,
 )
-from drivers.zwave.lock import ZWaveLock, cached_value
+from drivers.zwave.lock import ZWaveLock
+from drivers.zwave.node_values import cached_value
+from drivers.zwave.user_credential import user_credential_model
+from drivers.zwave.user_credential_translate import USER_CREDENTIAL_CC
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +40,15 @@ RETRY_FIRST, RETRY_MAX = 0.5, 5.0
 
 class ZWaveNetwork:
     def __init__(
-        self, url: str, session: aiohttp.ClientSession, on_new_lock: Callable[[ZWaveLock], object]
+        self,
+        url: str,
+        session: aiohttp.ClientSession,
+        on_new_lock: Callable[[ZWaveLock], object],
+        allow_insecure_nodes: frozenset[int] = frozenset(),
     ) -> None:
+        # Nodes whose owner lets PINs be sent to them although they were included without
+        # S2 Access Control or S0 ([zwave] allow_insecure_nodes).
+        self.allow_insecure_nodes = allow_insecure_nodes
         self.url = url
         self.session = session
         self.on_new_lock = on_new_lock
@@ -130,18 +140,27 @@ class ZWaveNetwork:
         if not node.ready:  # its command classes are known once the interview is done
             node.once("ready", lambda _: self._later(self._take(client, node)))
             return
-        if not any(cc.id == CommandClass.USER_CODE for cc in node.command_classes):
+        if not any(
+            cc.id in (CommandClass.USER_CODE, USER_CREDENTIAL_CC) for cc in node.command_classes
+        ):
             return
         assert client.driver is not None
         facts = await node_facts(client.driver.controller.home_id or 0, node)
         ref = lock_ref(facts.home_id, facts.node_id)
-        caps = capabilities(facts)
+        caps, credentials = await user_credential_model(
+            node, capabilities(facts), client.async_send_command
+        )
         lock = self.locks.get(ref)
         new = lock is None
         if lock is None:
             name = node.name or f"{brand(facts).title()} lock (node {node.node_id})"
             lock = self.locks[ref] = ZWaveLock(ref, name, caps)
-        lock.bind(node, caps)
+        lock.bind(
+            node,
+            caps,
+            credentials,
+            allow_insecure=node.node_id in self.allow_insecure_nodes,
+        )
         if new:
             self.on_new_lock(lock)
 
@@ -153,7 +172,7 @@ async def node_facts(home_id: int, node: Node) -> NodeFacts:
         for v in node.values.values()
         if v.command_class == CommandClass.USER_CODE and v.property_ == "userIdStatus"
     )
-    if users == 0:
+    if users == 0 and CommandClass.USER_CODE in versions:
         users = int(await _ask(node, CommandClass.USER_CODE, "getUsersCount") or 0)
     exact = None
     if node.manufacturer_id == 0x003B and CommandClass.CONFIGURATION in versions:

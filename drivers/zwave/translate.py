@@ -53,7 +53,7 @@ def from_notification(
     if event == KEYPAD_UNLOCK:
         return LockEvent(LockEventKind.CODE_USED, slot=slot)
     if event in (MANUAL_LOCK, RF_LOCK, KEYPAD_LOCK, AUTO_LOCK):
-        return LockEvent(LockEventKind.LOCKED)
+        return LockEvent(LockEventKind.LOCKED, automatic=event == AUTO_LOCK)
     if event in (MANUAL_UNLOCK, RF_UNLOCK):
         return LockEvent(LockEventKind.UNLOCKED)
     if event in (CODE_ADDED, CODE_DELETED) and slot is not None:

@@ -134,15 +134,26 @@ async def bearer_auth(request: web.Request, handler: Handler) -> web.StreamRespo
 METRICS = web.AppKey("metrics", Metrics)
 
 
+EVENT_STREAM = "text/event-stream"
+
+
 @web.middleware
 async def timing(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Request latency by route. A server-sent events stream (the dashboard's live timeline)
+    is not a request that takes long: it is left out, so it cannot skew the histogram."""
     start = time.perf_counter()
+    response: web.StreamResponse | None = None
     try:
-        return await handler(request)
+        response = await handler(request)
+        return response
     finally:
-        resource = request.match_info.route.resource
-        path = resource.canonical if resource is not None else "unknown"
-        request.app[METRICS].observe_request(path, time.perf_counter() - start)
+        streamed = EVENT_STREAM in request.headers.get("Accept", "") or (
+            response is not None and response.content_type == EVENT_STREAM
+        )
+        if not streamed:
+            resource = request.match_info.route.resource
+            path = resource.canonical if resource is not None else "unknown"
+            request.app[METRICS].observe_request(path, time.perf_counter() - start)
 
 
 async def health(request: web.Request) -> web.Response:

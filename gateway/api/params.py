@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from gateway.wire.body import decode_object
 from gateway.wire.errors import InvalidInput
 from gateway.wire.requests import Params
+from gateway.wire.validation import field_messages
 
 IGNORED_QUERY_KEYS = frozenset({"_strict"})
 
@@ -46,21 +47,7 @@ def query_to_dict(query: MultiMapping[str], model: type[Params]) -> dict[str, An
 
 
 def _field_errors(error: ValidationError) -> InvalidInput:
-    fields: dict[str, list[str]] = {}
-    for item in error.errors():
-        loc = item["loc"]
-        name = str(loc[0]) if loc else "_errors"
-        kind = item["type"]
-        if kind == "missing":
-            message = "Required"
-        elif kind == "extra_forbidden":
-            message = "Unrecognized key: not a parameter of this endpoint"
-        else:
-            message = str(item["msg"]).removeprefix("Value error, ")
-            if len(loc) > 1:
-                message = f"{'.'.join(str(p) for p in loc[1:])}: {message}"
-        fields.setdefault(name, []).append(message)
-    return InvalidInput(fields)
+    return InvalidInput(field_messages(error))
 
 
 async def parse[P: Params](request: web.Request, model: type[P]) -> P:

@@ -13,11 +13,7 @@ import sys
 from pathlib import Path
 
 from drivers.base import DriverError, PermanentDriverError
-from drivers.nuki.client import session
-from drivers.nuki.files import LockFiles, paired_locks
-from drivers.nuki.pairing import Pairing, PairingRefused
 from gateway.config import Config
-from gateway.host.ble_radio import configured_radio
 
 HUB_NAME = "lockgw hub"
 MAX_SECURITY_PIN = 0xFFFF
@@ -41,6 +37,9 @@ def add_ble_commands(commands: argparse._SubParsersAction[argparse.ArgumentParse
 
 
 def run_ble(args: argparse.Namespace, config: Config) -> int:
+    # The BLE libraries load only for these commands (not for every `lockgw` command).
+    from drivers.nuki.files import LockFiles, paired_locks
+
     command = args.ble_command
     if command == "list":
         for files in paired_locks(config.data_dir):
@@ -75,6 +74,8 @@ def _security_pin(text: str) -> int | None:
 
 
 async def _scan(config: Config, seconds: float) -> int:
+    from gateway.host.ble_radio import configured_radio
+
     radio = await configured_radio(config)
     found = await radio.scan(seconds)
     if not found:
@@ -88,6 +89,11 @@ async def _scan(config: Config, seconds: float) -> int:
 
 
 async def _pair(config: Config, address: str, pin: int, name: str | None) -> int:
+    from drivers.nuki.client import session
+    from drivers.nuki.files import LockFiles
+    from drivers.nuki.pairing import Pairing, PairingRefused
+    from gateway.host.ble_radio import configured_radio
+
     radio = await configured_radio(config)
     device = await radio.find(address)
     if device is None:

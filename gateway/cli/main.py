@@ -16,6 +16,7 @@ from gateway.cli.data_dir import ask_for_data_dir, no_database
 from gateway.cli.owner import add_owner_commands, run_owner_command
 from gateway.cli.passwd import add_passwd_commands
 from gateway.cli.status import add_status_command
+from gateway.cli.zwave import add_zwave_commands
 from gateway.clock import SystemClock
 from gateway.config import Config, ConfigError, load
 from gateway.domain.event_types import unknown_event_types
@@ -63,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     add_passwd_commands(commands)
     add_status_command(commands)
     add_ble_commands(commands)
+    add_zwave_commands(commands)
 
     hooks = commands.add_parser("webhooks", help="manage webhook endpoints")
     hook_commands = hooks.add_subparsers(dest="webhooks_command", required=True)
@@ -166,6 +168,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, config: Config) -> int:
+    if args.command == "zwave":  # the zwave-js server's business: no data dir involved
+        from gateway.cli.zwave import run_zwave
+
+        return run_zwave(args, config)
     question = ask_for_data_dir(args)
     if question is not None:  # never fall back on /var/lib/lockgw (and create it) unasked
         print(question, file=sys.stderr)

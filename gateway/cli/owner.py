@@ -8,27 +8,25 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
-import sqlite3
 import sys
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from gateway.cli.backup import add_backup_options, read_as_root, run_backup, run_restore
 from gateway.cli.data_dir import no_database
 from gateway.cli.options import OPTIONS, OptionError, describe, read_time
 from gateway.cli.passwd import offer_password
 from gateway.clock import SystemClock
 from gateway.config import Config
-from gateway.host.data_dir_lock import DataDirInUse
 from gateway.service.bundle import Services
-from gateway.service.doctor import Check, run_checks
-from gateway.service.restore import RestoreRefused, restore
+from gateway.service.doctor import Check, root_checks, run_checks
 from gateway.store import access_codes, api_keys, devices
 from gateway.store import pool as pool_store
-from gateway.store.db import DB_FILE, Store
+from gateway.store.db import Store
 from gateway.wire import views
 from gateway.wire.errors import ApiError, InvalidInput
 from gateway.wire.requests import AccessCodeRef, CreateAccessCode, Params
@@ -58,10 +56,13 @@ def add_owner_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
     codes.add_argument("--id", help="access_code_id (delete)")
     command("pool", "backup pool per lock").add_argument("action", choices=["status"])
     command("doctor", "check everything the hub depends on")
-    command("backup", "copy the database, safely while running").add_argument("file", type=Path)
-    command("restore", "replace the database with a backup (daemon stopped)").add_argument(
-        "file", type=Path
+    backup = command(
+        "backup", "one archive of the hub: database, Nuki and Z-Wave keys, zwave-js cache, NVM"
     )
+    backup.add_argument("file", type=Path)
+    restore_ = command("restore", "put a backup back (daemon stopped)")
+    restore_.add_argument("file", type=Path)
+    add_backup_options(backup, restore_)
 
 
 def _print(args: argparse.Namespace, rows: list[dict[str, Any]], columns: list[str]) -> None:
@@ -82,9 +83,17 @@ def run_owner_command(args: argparse.Namespace, config: Config) -> int:
         return _init(args, config)
     if args.command == "restore":
         return _restore(args, config)
+    if args.command in {"doctor", "backup"} and os.geteuid() == 0:
+        # The keys are root's; the rest runs as the data dir's owner (no file becomes root's).
+        if args.command == "doctor":
+            args.as_root = root_checks()
+        else:
+            args.taken_as_root = read_as_root(args)
+        become_owner_of(config.data_dir)
     missing = no_database(config.data_dir)
     if args.command == "doctor" and missing is not None and config.data_dir.is_dir():
-        return _doctor(args, run_checks(config, None))  # never creates a database
+        checks = run_checks(config, None, as_root=getattr(args, "as_root", None))
+        return _doctor(args, checks)  # never creates a database
     if missing is not None:
         print(missing, file=sys.stderr)
         return 1
@@ -99,6 +108,20 @@ def run_owner_command(args: argparse.Namespace, config: Config) -> int:
         return 2
     finally:
         store.close()
+
+
+def become_owner_of(data_dir: Path) -> None:
+    """Root gives itself up for the data dir's owner (the service user), so a database file the
+    doctor opens never becomes root's; a data dir root owns (or none yet) stays root's."""
+    try:
+        found = data_dir.stat()
+    except OSError:
+        return
+    if found.st_uid == 0:
+        return
+    os.setgroups([])
+    os.setgid(found.st_gid)
+    os.setuid(found.st_uid)
 
 
 def _api_error(args: argparse.Namespace, exc: ApiError) -> str:
@@ -148,23 +171,22 @@ def _with_store(args: argparse.Namespace, config: Config, store: Store) -> int:
         ]
         _print(args, rows, ["device_id", "name", "enabled", "size", "ready"])
     elif args.command == "doctor":
-        return _doctor(args, run_checks(config, store))
+        return _doctor(args, run_checks(config, store, as_root=getattr(args, "as_root", None)))
     elif args.command == "backup":
-        if not Path(args.file).parent.is_dir():
-            raise OptionError(f"{args.file}: no such folder to write the backup in")
-        target = sqlite3.connect(args.file)
-        with target:
-            conn.backup(target)
-        target.close()
-        print(f"backed up to {args.file}")
+        return run_backup(args, config, store)
     return 0
 
 
 def _doctor(args: argparse.Namespace, checks: list[Check]) -> int:
-    rows = [asdict(c) for c in checks]
-    for row in rows:
-        row["ok"] = {True: "ok", False: "FAIL", None: "-"}[row["ok"]]
+    word = {True: "ok", False: "FAIL", None: "-"}
+    rows: list[dict[str, Any]] = [
+        {"name": c.name, "ok": word[c.ok], "detail": c.detail} for c in checks
+    ]
     _print(args, rows, ["name", "ok", "detail"])
+    if not args.json:
+        for check in checks:
+            if check.ok is False and check.fix:
+                print(f"fix {check.name}: {check.fix}")
     return 1 if any(c.ok is False for c in checks) else 0
 
 
@@ -252,17 +274,4 @@ def _init(args: argparse.Namespace, config: Config) -> int:
 
 
 def _restore(args: argparse.Namespace, config: Config) -> int:
-    try:
-        locks = restore(args.file, config.data_dir, SystemClock().now())
-    except RestoreRefused as exc:
-        print(f"lockgw: {exc}", file=sys.stderr)
-        return 2
-    except DataDirInUse as exc:
-        print(f"lockgw: {exc}; stop it first (systemctl stop lockgw)", file=sys.stderr)
-        return 1
-    print(f"restored {args.file} into {config.data_dir / DB_FILE}")
-    print(
-        f"at the next start the daemon reads each of the {locks} locks in full and keeps "
-        "what they hold that the backup does not know as unmanaged codes"
-    )
-    return 0
+    return run_restore(args, config)

@@ -14,6 +14,7 @@ from gateway.dashboard import auth, codes, events, pages, settings
 from gateway.dashboard.surface import STATE, Surface
 from gateway.service.bundle import Services
 from gateway.service.dashboard import DashboardReads
+from gateway.service.dashboard_health import HubHealth
 from gateway.service.dashboard_limiter import LoginLimiter
 from gateway.service.dashboard_settings import DashboardSettings
 from gateway.service.owner import OwnerAccess
@@ -23,13 +24,17 @@ PATHS: tuple[str, ...] = ("/", "/ui/")
 STATIC_DIR = Path(__file__).parent / "static"
 
 
-def install(app: web.Application, services: Services, owner: OwnerAccess) -> None:
+def install(
+    app: web.Application, services: Services, owner: OwnerAccess, health: HubHealth
+) -> None:
+    """`health`: the doctor's checks, given by the composition root (which holds the config)."""
     app[STATE] = Surface(
         services=services,
         owner=owner,
         reads=DashboardReads(services.store, services.clock),
         settings=DashboardSettings(services.store, services.clock),
-        limiter=LoginLimiter(),
+        limiter=LoginLimiter.stored(services.store, services.clock),
+        health=health,
     )
     add = app.router.add_route
     add("GET", "/", pages.overview)

@@ -116,8 +116,9 @@ def _sse(event: str, data: str) -> bytes:
 
 @owner_only
 async def events_stream(request: web.Request, ctx: Ctx) -> web.StreamResponse:
-    """Server-sent events: the timeline's rows again each time the journal moves (checked every
-    POLL seconds, two index look-ups), and `expired` once the session is over."""
+    """Server-sent events: the timeline's rows when the stream opens and again each time the
+    journal moves (checked every POLL seconds, two index look-ups), and `expired` once the
+    session is over."""
     response = web.StreamResponse(
         headers={"Content-Type": "text/event-stream", "X-Accel-Buffering": "no"}
     )
@@ -128,6 +129,9 @@ async def events_stream(request: web.Request, ctx: Ctx) -> web.StreamResponse:
     seen = reads.journal_mark()
     checked = loop.time()
     try:
+        # The rows right away: whatever happened between the page's render and this stream
+        # opening (a slow phone, a busy hub) would otherwise wait for the next entry.
+        await response.write(_sse("rows", timeline_rows(_items(ctx, request))))
         while True:
             await asyncio.sleep(POLL)
             mark = reads.journal_mark()

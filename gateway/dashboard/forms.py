@@ -10,27 +10,15 @@ from pydantic import ValidationError
 
 from gateway.wire.errors import ApiError, InvalidInput
 from gateway.wire.requests import Params
+from gateway.wire.validation import FieldMessages, field_messages
 
-FieldErrors = dict[str, list[str]]
+FieldErrors = FieldMessages
 
 
 def field_errors(error: ValidationError) -> FieldErrors:
-    """Pydantic's complaints worded as the API words them (gateway/api/params.py)."""
-    fields: FieldErrors = {}
-    for item in error.errors():
-        loc = item["loc"]
-        name = str(loc[0]) if loc else "_errors"
-        kind = item["type"]
-        if kind == "missing":
-            message = "Required"
-        elif kind == "extra_forbidden":
-            message = "Unrecognized key: not a parameter of this endpoint"
-        else:
-            message = str(item["msg"]).removeprefix("Value error, ")
-            if len(loc) > 1 and not isinstance(loc[1], int):
-                message = f"{'.'.join(str(p) for p in loc[1:])}: {message}"
-        fields.setdefault(name, []).append(message)
-    return fields
+    """Pydantic's complaints worded as the API words them (gateway.wire.validation), without
+    list positions (a form's checkboxes are not numbered)."""
+    return field_messages(error, list_positions=False)
 
 
 def api_errors(error: ApiError) -> FieldErrors:

@@ -10,6 +10,7 @@ from aiohttp import web
 from gateway.dashboard.forms import FieldErrors, api_errors
 from gateway.dashboard.html import csrf_field, e, field_errors, join, page, secure_headers, when
 from gateway.dashboard.surface import Ctx, owner_only, see_other
+from gateway.service.dashboard_health import HealthReport
 from gateway.wire.errors import ApiError
 from gateway.wire.webhooks import CreateWebhook, WebhookRef
 
@@ -33,6 +34,32 @@ def _health(health: dict[str, Any]) -> str:
     ]
     rows = join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in facts)
     return f'<section class="card" id="health"><dl class="facts">{rows}</dl></section>'
+
+
+_VERDICT = {True: ("ok", "online"), False: ("FAIL", "failed"), None: ("-", "")}
+
+
+def _doctor(report: HealthReport) -> str:
+    """The checks `lockgw doctor` runs, with its verdicts (ok / FAIL / - for not applicable)."""
+    rows = []
+    for check in report.checks:
+        word, badge = _VERDICT[check.ok]
+        rows.append(  # the detail under the name: a phone's width has room for two columns
+            f'<tr data-check="{e(check.name)}"><td><strong>{e(check.name)}</strong><br>'
+            f'<small data-field="detail">{e(check.detail)}</small></td>'
+            f'<td><span class="badge {badge}" data-field="verdict">{word}</span></td></tr>'
+        )
+    summary = (
+        "Every check passes."
+        if report.failed == 0
+        else f"{report.failed} check{'s' if report.failed != 1 else ''} failed."
+    )
+    return (
+        '<section class="card" id="doctor"><h3>Checks, as <code>lockgw doctor</code> sees '
+        f'them</h3><p id="doctor-summary">{e(summary)}</p><table class="checks">'
+        "<thead><tr><th>Check</th><th>Verdict</th></tr></thead>"
+        f"<tbody>{join(rows)}</tbody></table></section>"
+    )
 
 
 def _keys(ctx: Ctx, errors: FieldErrors, shown_key: str | None) -> str:
@@ -102,7 +129,7 @@ def _webhooks(ctx: Ctx, errors: FieldErrors, shown_secret: str | None) -> str:
     )
 
 
-def _settings_page(
+async def _settings_page(
     ctx: Ctx,
     *,
     key_errors: FieldErrors | None = None,
@@ -113,6 +140,7 @@ def _settings_page(
 ) -> web.Response:
     body = (
         f"<h2>Hub health</h2>{_health(ctx.state.services.health())}"
+        f"{_doctor(await ctx.state.health.report())}"
         f"{_keys(ctx, key_errors or {}, shown_key)}"
         f"{_webhooks(ctx, hook_errors or {}, shown_secret)}"
         '<h2>Backup</h2><div class="card"><p>A copy of the whole database (codes, PINs, keys: '
@@ -125,7 +153,7 @@ def _settings_page(
 
 @owner_only
 async def settings_page(request: web.Request, ctx: Ctx) -> web.StreamResponse:
-    return _settings_page(ctx)
+    return await _settings_page(ctx)
 
 
 @owner_only
@@ -133,8 +161,8 @@ async def create_key(request: web.Request, ctx: Ctx) -> web.StreamResponse:
     try:
         _, plain = ctx.state.settings.create_key(ctx.text("name"))
     except ApiError as exc:
-        return _settings_page(ctx, key_errors=api_errors(exc), status=exc.status)
-    return _settings_page(ctx, shown_key=plain)
+        return await _settings_page(ctx, key_errors=api_errors(exc), status=exc.status)
+    return await _settings_page(ctx, shown_key=plain)
 
 
 @owner_only
@@ -148,8 +176,8 @@ async def add_webhook(request: web.Request, ctx: Ctx) -> web.StreamResponse:
     try:
         hook = ctx.state.services.webhooks.create(CreateWebhook(url=ctx.text("url")))
     except ApiError as exc:
-        return _settings_page(ctx, hook_errors=api_errors(exc), status=exc.status)
-    return _settings_page(ctx, shown_secret=hook.secret)
+        return await _settings_page(ctx, hook_errors=api_errors(exc), status=exc.status)
+    return await _settings_page(ctx, shown_secret=hook.secret)
 
 
 @owner_only

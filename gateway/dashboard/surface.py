@@ -14,6 +14,7 @@ from multidict import MultiDictProxy
 from gateway.dashboard.html import message_page, secure_headers
 from gateway.service.bundle import Services
 from gateway.service.dashboard import DashboardReads
+from gateway.service.dashboard_health import HubHealth
 from gateway.service.dashboard_limiter import LoginLimiter
 from gateway.service.dashboard_settings import DashboardSettings
 from gateway.service.faults import store_fault
@@ -33,6 +34,7 @@ class Surface:
     reads: DashboardReads
     settings: DashboardSettings
     limiter: LoginLimiter
+    health: HubHealth
 
 
 STATE = web.AppKey("dashboard", Surface)

@@ -11,6 +11,18 @@ from gateway.domain.timefmt import to_iso
 
 # A lock whose pending work has made no progress for too long (raised by the supervisor).
 STALL_WARNING = "device_communication_degraded"
+# A Z-Wave lock included without S2 Access Control or S0: PINs travel over the air in the
+# clear (Seam's device warning for a provider-specific issue; the message says which).
+INSECURE_LOCK_WARNING = "provider_issue"
+
+
+def with_driver_warning(
+    issues: list[Issue], code: str, message: str | None, now: datetime
+) -> list[Issue]:
+    """A warning a driver states (message) or withdraws (None)."""
+    if message is None:
+        return without(issues, code)
+    return with_issue(issues, code, message, now)
 
 
 def with_issue(

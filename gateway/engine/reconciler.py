@@ -27,6 +27,7 @@ from drivers.base import (
     TransientDriverError,
 )
 from gateway.clock import Clock
+from gateway.domain.issues import INSECURE_LOCK_WARNING, with_driver_warning
 from gateway.domain.lifetime import is_leaving
 from gateway.domain.models import Device
 from gateway.engine import lock_events, outcomes, statuses
@@ -337,6 +338,12 @@ class Reconciler:
             device.locked = state.locked if state.locked is not None else device.locked
             if state.battery_level is not None:
                 device.battery_level = state.battery_level
+            device.warnings = with_driver_warning(
+                device.warnings,
+                INSECURE_LOCK_WARNING,
+                self.driver.info.extra.get("security_warning"),
+                self.clock.now(),
+            )
             devices.save(conn, device)
             outcomes.set_online(conn, device, state.online, self.clock.now())
 

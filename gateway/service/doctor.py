@@ -13,9 +13,10 @@ import aiohttp
 
 from gateway.clock.trusted import kernel_clock_synchronised
 from gateway.config import Config
-from gateway.domain.issues import STALL_WARNING
+from gateway.domain.issues import INSECURE_LOCK_WARNING, STALL_WARNING
 from gateway.domain.models import Device
 from gateway.host.data_dir_lock import LOCK_FILE
+from gateway.service.doctor_hub import SERVER_DIR, Finding, daemon_running, keys, stick
 from gateway.store import access_codes, devices
 from gateway.store.db import DB_FILE, Store
 from gateway.store.soundness import DatabaseUnusable, check_not_lost
@@ -30,6 +31,11 @@ class Check:
     name: str
     ok: bool | None  # None: not applicable here
     detail: str
+    fix: str | None = None  # what to do about a failure
+
+
+def _found(finding: Finding) -> Check:
+    return Check(finding.name, finding.ok, finding.detail, finding.fix)
 
 
 def _zwave(config: Config) -> Check:
@@ -42,7 +48,18 @@ def _zwave(config: Config) -> Check:
         problem = pool.submit(asyncio.run, _zwave_greeting(url)).result()
     if problem is None:
         return Check("zwave-js server", True, f"{url} answers")
-    return Check("zwave-js server", False, f"{url} {problem}")
+    fix = (
+        "the bundled server: `sudo systemctl restart zwave-js-server`, and `journalctl -u "
+        "zwave-js-server -n 50` says why it stopped (often: the stick is missing)"
+        if _local(url)
+        else "that server (Home Assistant's Z-Wave JS, Z-Wave JS UI) must be running and "
+        "publish its port 3000 to this hub (INSTALL.md, 3B)"
+    )
+    return Check("zwave-js server", False, f"{url} {problem}", fix)
+
+
+def _local(url: str) -> bool:
+    return any(host in url for host in ("//127.0.0.1", "//localhost", "//[::1]"))
 
 
 async def _zwave_greeting(url: str, seconds: float = ZWAVE_GREETING_SECONDS) -> str | None:
@@ -61,11 +78,30 @@ async def _zwave_greeting(url: str, seconds: float = ZWAVE_GREETING_SECONDS) -> 
     return None
 
 
+def _mqtt(config: Config) -> Check:
+    settings = config.mqtt
+    if settings is None:
+        return Check("MQTT broker", None, "not configured ([mqtt] url)")
+    from gateway.host.mqtt_broker import can_connect
+
+    with ThreadPoolExecutor(1) as pool:  # its own event loop, whatever the caller runs
+        problem = pool.submit(asyncio.run, can_connect(settings)).result()
+    if problem is None:
+        return Check("MQTT broker", True, f"{settings.url} accepts {settings.client_id}")
+    return Check("MQTT broker", False, f"{settings.url} refused or unreachable: {problem}")
+
+
 def _bluetooth(sysfs: Path) -> Check:
     adapters = sorted(p.name for p in sysfs.glob("hci*")) if sysfs.exists() else []
     if adapters:
         return Check("BLE adapter", True, ", ".join(adapters))
-    return Check("BLE adapter", False, "no Bluetooth adapter (BLE locks cannot be reached)")
+    return Check(
+        "BLE adapter",
+        False,
+        "no Bluetooth adapter (BLE locks cannot be reached)",
+        "`sudo rfkill unblock bluetooth; sudo systemctl restart bluetooth`; "
+        "`bluetoothctl list` must show the adapter",
+    )
 
 
 def _clock() -> Check:
@@ -78,17 +114,27 @@ def _clock() -> Check:
     detail = (
         f"synchronised ({source})" if synced else f"NOT synchronised ({source}; is NTP reachable?)"
     )
-    return Check("clock", synced, detail)
+    fix = (
+        None if synced else "`timedatectl` shows why; the hub needs NTP (internet or a LAN server)"
+    )
+    return Check("clock", synced, detail, fix)
 
 
 def _disk(data_dir: Path) -> Check:
     free = shutil.disk_usage(data_dir).free
-    return Check("disk space", free >= MIN_FREE_BYTES, f"{free // (1024 * 1024)} MB free")
+    ok = free >= MIN_FREE_BYTES
+    fix = (
+        None
+        if ok
+        else "free space on the SD card (`sudo journalctl --vacuum-size=50M`, old backups)"
+    )
+    return Check("disk space", ok, f"{free // (1024 * 1024)} MB free", fix)
 
 
 def _database(store: Store) -> Check:
     result = store.conn.execute("PRAGMA integrity_check").fetchone()[0]
-    return Check("database", result == "ok", f"integrity {result}")
+    fix = None if result == "ok" else "stop lockgw and `lockgw restore` your latest backup"
+    return Check("database", result == "ok", f"integrity {result}", fix)
 
 
 def _lock(device: Device, store: Store) -> Check:
@@ -104,11 +150,21 @@ def _lock(device: Device, store: Store) -> Check:
         state, ok = f"STALLED: {stall.message}", False
     else:
         state, ok = ("online", device.online) if device.online else ("OFFLINE", False)
+    fix = (
+        None
+        if ok
+        else "`lockgw zwave ping NODE` (Z-Wave) or move the hub closer; check its batteries"
+    )
     if failed:
         reasons = ", ".join(f"{message} ({n})" for message, n in why.most_common())
         plural = "code has" if failed == 1 else "codes have"
         state, ok = f"{state}; {failed} {plural} errors: {reasons}", False
-    return Check(f"lock {device.name}", ok, state)
+        fix = fix or "`lockgw codes list --device ID` shows each; free slots, or change the codes"
+    insecure = next((w for w in device.warnings if w.code == INSECURE_LOCK_WARNING), None)
+    if insecure is not None and "S2" in insecure.message:  # included without S2 or S0
+        state, ok = f"{state}; WITHOUT S2: {insecure.message}", False
+        fix = "exclude it (`lockgw zwave exclude`), then `lockgw zwave include` it with S2"
+    return Check(f"lock {device.name}", ok, state, fix)
 
 
 def _locks(store: Store) -> list[Check]:
@@ -123,9 +179,29 @@ def _no_database(data_dir: Path) -> Check:
     return Check("database", None, "none yet (a fresh install: `lockgw init`)")
 
 
-def run_checks(config: Config, store: Store | None, sysfs: Path = BLUETOOTH) -> list[Check]:
+def root_checks(server_dir: Path = SERVER_DIR) -> list[Finding]:
+    """What only root can read: run before the doctor gives root up (gateway/cli/owner.py)."""
+    return [stick(server_dir), keys(server_dir)]
+
+
+def run_checks(
+    config: Config,
+    store: Store | None,
+    sysfs: Path = BLUETOOTH,
+    server_dir: Path = SERVER_DIR,
+    as_root: list[Finding] | None = None,
+) -> list[Check]:
     """Every check; `store` None: there is no database file (doctor never creates one)."""
-    common = [_zwave(config), _bluetooth(sysfs), _clock(), _disk(config.data_dir)]
+    found = as_root if as_root is not None else root_checks(server_dir)
+    hub = [_found(daemon_running(config.data_dir)), *(_found(f) for f in found)]
+    common = [
+        *hub,
+        _zwave(config),
+        _mqtt(config),
+        _bluetooth(sysfs),
+        _clock(),
+        _disk(config.data_dir),
+    ]
     if store is None:
         return [*common, _no_database(config.data_dir)]
     return [*common, _database(store), *_locks(store)]

@@ -276,4 +276,25 @@ MIGRATIONS: list[str] = [
     ALTER TABLE devices ADD COLUMN custom_metadata TEXT NOT NULL DEFAULT '{}';
     ALTER TABLE devices ADD COLUMN reported_code_lengths TEXT;  -- JSON list, NULL: none
     """,
+    # the MQTT broker as one more destination of the event outbox (#22): while [mqtt] is
+    # configured (the one row of mqtt_destination), every event also queues here in the
+    # transaction that records it; the MQTT surface publishes the queue in order at QoS 1 and
+    # deletes each entry once the broker has acknowledged it
+    """
+    CREATE TABLE mqtt_destination (id INTEGER PRIMARY KEY CHECK (id = 1), since TEXT NOT NULL);
+    CREATE TABLE mqtt_outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_id TEXT NOT NULL,
+        event_type TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    """,
+    # the dashboard's wrong passwords, so the login rate limit holds across a restart
+    """
+    CREATE TABLE owner_login_failures (
+        address TEXT NOT NULL,          -- the client's address, or '*' for every address
+        failed_at REAL NOT NULL         -- seconds since the epoch
+    );
+    CREATE INDEX owner_login_failures_address ON owner_login_failures (address, failed_at);
+    """,
 ]

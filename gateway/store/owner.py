@@ -121,3 +121,33 @@ def audit_entries(
 def last_audit_seq(conn: sqlite3.Connection) -> int:
     row = conn.execute("SELECT MAX(seq) FROM owner_audit").fetchone()
     return int(row[0] or 0)
+
+
+def login_failures(conn: sqlite3.Connection, address: str, since: float) -> list[float]:
+    """When `address` gave a wrong password after `since` (seconds since the epoch), oldest
+    first."""
+    rows = conn.execute(
+        "SELECT failed_at FROM owner_login_failures WHERE address = ? AND failed_at > ? "
+        "ORDER BY failed_at",
+        (address, since),
+    ).fetchall()
+    return [float(row[0]) for row in rows]
+
+
+def add_login_failure(
+    conn: sqlite3.Connection, addresses: tuple[str, ...], at: float, forget_before: float
+) -> None:
+    """One wrong password, counted against each of `addresses`; failures too old to count any
+    more are dropped on the way."""
+    conn.execute("DELETE FROM owner_login_failures WHERE failed_at <= ?", (forget_before,))
+    conn.executemany(
+        "INSERT INTO owner_login_failures (address, failed_at) VALUES (?, ?)",
+        [(address, at) for address in addresses],
+    )
+
+
+def clear_login_failures(conn: sqlite3.Connection, address: str) -> bool:
+    """Forget `address`'s failures; whether it had any."""
+    return (
+        conn.execute("DELETE FROM owner_login_failures WHERE address = ?", (address,)).rowcount > 0
+    )

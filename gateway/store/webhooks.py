@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from gateway.store import mqtt_outbox
 from gateway.store.rows import iso, moment
 
 # Who declared a webhook. One store serves all three: the outbox delivers to each alike.
@@ -110,6 +111,9 @@ def all_webhooks(conn: sqlite3.Connection) -> list[Webhook]:
 
 
 def enqueue(conn: sqlite3.Connection, event_id: str, event_type: str, now: datetime) -> None:
+    """Queue the event for every endpoint that wants it, and for the MQTT broker if one is
+    configured (one more destination of the same outbox, in the same transaction)."""
+    mqtt_outbox.enqueue(conn, event_id, event_type, now)
     for webhook in all_webhooks(conn):
         if webhook.wants(event_type):
             conn.execute(

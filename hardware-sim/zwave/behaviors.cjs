@@ -16,7 +16,23 @@ const codeKey = (slot) => `UserCode_userCode_${slot}`;
 const statusKey = (slot) => `UserCode_userIdStatus_${slot}`;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// User Credential CC locks keep a PIN as credential (type 1, slot) of user `slot` (the state
+// keys of zwave-js's mock behaviours for the CC).
+const PIN_CODE = 1;
+const ucUserKey = (slot) => `UserCredential_user_${slot}`;
+const ucPinKey = (slot) => `UserCredential_cred_${PIN_CODE}_${slot}`;
+
+const asciiBytes = (text) => Uint8Array.from(Buffer.from(text, "ascii"));
+
+function credentialCodeOf(node, slot) {
+  const credential = node.state.get(ucPinKey(slot));
+  if (!credential || !credential.credentialData) return null;
+  return Buffer.from(credential.credentialData).toString("ascii");
+}
+
 function codeOf(node, slot) {
+  const credential = credentialCodeOf(node, slot);
+  if (credential !== null) return credential;
   const status = node.state.get(statusKey(slot));
   const code = node.state.get(codeKey(slot));
   if (status === undefined || status === AVAILABLE || !code) return null;
@@ -33,7 +49,9 @@ function codes(node, numUsers) {
 }
 
 function numUsers(sim) {
-  return sim.profile.commandClasses.find((c) => c.ccId === 0x63).numUsers;
+  const userCode = sim.profile.commandClasses.find((c) => c.ccId === 0x63);
+  if (userCode) return userCode.numUsers;
+  return sim.profile.commandClasses.find((c) => c.ccId === 0x83).numberOfSupportedUsers;
 }
 
 function lengthOk(sim, code) {
@@ -205,9 +223,61 @@ function lockBehaviors(sim) {
   return [counting, faults, battery, userCodes, schedules];
 }
 
+function credentialReport(sim, slot, reportType) {
+  const credential = sim.node.state.get(ucPinKey(slot));
+  return send(sim, new cc.UserCredentialCCCredentialReport({
+    nodeId: sim.node.id, reportType, userId: credential?.userId ?? slot,
+    credentialType: PIN_CODE, credentialSlot: slot, credentialReadBack: true,
+    credentialData: credential?.credentialData ?? new Uint8Array(),
+    modifierType: cc.UserCredentialModifierType.Locally, modifierNodeId: 0,
+  }));
+}
+
+// At the keypad of a User Credential lock: a user with one PIN, or none.
+const credentialKeypad = {
+  async set(sim, slot, code, report) {
+    const added = sim.node.state.get(ucUserKey(slot)) === undefined;
+    if (added) {
+      sim.node.state.set(ucUserKey(slot), { userType: 0, active: true, credentialRule: 1,
+        expiringTimeoutMinutes: 0, nameEncoding: 0, userName: `User-${slot}`,
+        modifierType: cc.UserCredentialModifierType.Locally, modifierNodeId: 0 });
+    }
+    const had = sim.node.state.get(ucPinKey(slot)) !== undefined;
+    sim.node.state.set(ucPinKey(slot), { userId: slot, credentialData: asciiBytes(code),
+      modifierType: cc.UserCredentialModifierType.Locally, modifierNodeId: 0 });
+    const type = had ? cc.UserCredentialCredentialReportType.CredentialModified
+      : cc.UserCredentialCredentialReportType.CredentialAdded;
+    if (report === "report" || report === "both") await credentialReport(sim, slot, type);
+    if (report === "notification" || report === "both") {
+      await notification(sim, EVENT.CODE_ADDED, slot);
+    }
+  },
+  async remove(sim, slot, report) {
+    const had = sim.node.state.get(ucPinKey(slot)) !== undefined;
+    if ((report === "report" || report === "both") && had) {
+      const credential = sim.node.state.get(ucPinKey(slot));
+      sim.node.state.delete(ucPinKey(slot));
+      sim.node.state.delete(ucUserKey(slot));
+      await send(sim, new cc.UserCredentialCCCredentialReport({
+        nodeId: sim.node.id, reportType: cc.UserCredentialCredentialReportType.CredentialDeleted,
+        userId: credential.userId, credentialType: PIN_CODE, credentialSlot: slot,
+        credentialReadBack: true, credentialData: new Uint8Array(),
+        modifierType: cc.UserCredentialModifierType.Locally, modifierNodeId: 0,
+      }));
+    } else {
+      sim.node.state.delete(ucPinKey(slot));
+      sim.node.state.delete(ucUserKey(slot));
+    }
+    if (report === "notification" || report === "both") {
+      await notification(sim, EVENT.CODE_DELETED, slot);
+    }
+  },
+};
+
 // What a person does at the lock (the control API calls these).
 const keypad = {
   async set(sim, slot, code, report) {
+    if (sim.quirks.userCredential) return credentialKeypad.set(sim, slot, code, report);
     sim.node.state.set(statusKey(slot), ENABLED);
     sim.node.state.set(codeKey(slot), code);
     if (report === "report" || report === "both") await userCodeReport(sim, slot);
@@ -218,6 +288,7 @@ const keypad = {
   async remove(sim, slot, report) {
     sim.node.state.set(statusKey(slot), AVAILABLE);
     sim.node.state.set(codeKey(slot), undefined);
+    if (sim.quirks.userCredential) return credentialKeypad.remove(sim, slot, report);
     if (report === "report" || report === "both") await userCodeReport(sim, slot);
     if (report === "notification" || report === "both") {
       await notification(sim, EVENT.CODE_DELETED, slot);

@@ -13,6 +13,11 @@
 //   POST /nodes/:id/battery             {level} (percent), reported unsolicited
 //   POST /nodes/:id/counts/reset        zero the received-command counters
 //   POST /nodes/:id/reset               empty memory, no faults, full battery (test isolation)
+//   POST /controller/include            {id, profile, name, security: "S2_AccessControl" |
+//                                       "S0_Legacy" | absent (none)}: a lock in inclusion mode,
+//                                       added by the controller's next inclusion
+//   GET  /controller                    {pending: {id, name, security, included, pin, dsk}}:
+//                                       pin: its DSK's first 5 digits (the label's)
 "use strict";
 
 const http = require("node:http");
@@ -100,7 +105,15 @@ async function act(sim, action, body) {
   }
 }
 
-function startControl(port, controller, sims) {
+function describeController(controller, pending) {
+  if (!pending) return { pending: null };
+  const { lock } = pending;
+  return { pending: { id: lock.id, name: lock.name ?? null, security: lock.security ?? null,
+    included: controller.nodes.has(lock.id), pin: pending.pin, dsk: pending.dsk } };
+}
+
+function startControl(port, controller, sims, include) {
+  let pending = null;
   const server = http.createServer(async (request, response) => {
     const reply = (status, body) => {
       response.writeHead(status, { "content-type": "application/json" });
@@ -109,6 +122,13 @@ function startControl(port, controller, sims) {
     try {
       const url = new URL(request.url, "http://localhost");
       const parts = url.pathname.split("/").filter(Boolean);
+      if (parts[0] === "controller" && parts.length === 1 && request.method === "GET") {
+        return reply(200, describeController(controller, pending));
+      }
+      if (parts[0] === "controller" && parts[1] === "include" && request.method === "POST") {
+        pending = await include(await readBody(request));
+        return reply(200, describeController(controller, pending));
+      }
       if (parts[0] !== "nodes") return reply(404, { error: "not found" });
       if (parts.length === 1) return reply(200, [...sims.values()].map(describe));
       const sim = sims.get(Number(parts[1]));

@@ -5,7 +5,7 @@
 
 const CC = { USER_CODE: 0x63, DOOR_LOCK: 0x62, NOTIFICATION: 0x71, BATTERY: 0x80,
   SCHEDULE_ENTRY_LOCK: 0x4e, CONFIGURATION: 0x70, SUPERVISION: 0x6c, VERSION: 0x86,
-  MANUFACTURER_SPECIFIC: 0x72 };
+  MANUFACTURER_SPECIFIC: 0x72, USER_CREDENTIAL: 0x83 };
 
 // Access Control notification events (Notification type 6).
 const ACCESS_CONTROL_EVENTS = [1, 2, 3, 4, 5, 6, 0x0d, 0x0e, 0x0f, 0x10];
@@ -27,6 +27,38 @@ function lockClasses(userCode, extra = [], doorLock = {}) {
     { ccId: CC.BATTERY, version: 1 },
     ...extra,
   ];
+}
+
+// User Credential CC (Z-Wave 2024 locks): users, each with credentials; capabilities as
+// zwave-js's own mock behaviours for the CC read them (mockCCBehaviors/UserCredential.js):
+// one PIN credential type, single-credential users, checksums, an admin code.
+const PIN_CODE = 1;
+function userCredential({ users, pinSlots = users, minLength = 4, maxLength = 8, nameLength = 16,
+  schedules = false, checksums = true }) {
+  return {
+    ccId: CC.USER_CREDENTIAL, version: 1,
+    numberOfSupportedUsers: users,
+    supportedCredentialRules: [1],
+    maxUserNameLength: nameLength,
+    supportsUserSchedule: schedules,
+    supportsAllUsersChecksum: checksums,
+    supportsUserChecksum: checksums,
+    supportsCredentialChecksum: checksums,
+    supportedUserNameEncodings: [0],
+    supportedUserTypes: [0, 3, 4, 5, 6, 9],
+    supportsAdminCode: true,
+    supportsAdminCodeDeactivation: true,
+    supportedCredentialTypes: new Map([[PIN_CODE, {
+      numberOfCredentialSlots: pinSlots, minCredentialLength: minLength,
+      maxCredentialLength: maxLength, maxCredentialHashLength: 0, supportsCredentialLearn: false,
+    }]]),
+  };
+}
+
+function credentialLockClasses(uc, userCode = null) {
+  const classes = lockClasses(userCode ?? { version: 1, numUsers: 0 });
+  const withoutUserCode = userCode ? classes : classes.filter((c) => c.ccId !== CC.USER_CODE);
+  return [...withoutUserCode, userCredential(uc)];
 }
 
 // Each profile: the node's capabilities, plus `quirks` the simulator's behaviors act on.
@@ -81,6 +113,34 @@ const PROFILES = {
     commandClasses: lockClasses({ version: 1, numUsers: 20 }, [],
       { version: 4, autoRelockSupported: true }),
     quirks: { lengths: [4, 8] },
+  },
+  // User Credential locks (zwave-js's mock behaviours for the CC).
+  // Small: 10 users, PINs of 4-8 digits, checksums, no user schedules.
+  "uc-small": {
+    manufacturerId: 0x0129, productType: 0x7a10, productId: 0x0010,
+    commandClasses: credentialLockClasses({ users: 10 }),
+    quirks: { userCredential: true },
+  },
+  // Large: 250 users, PINs of 6-10 digits, names up to 32 characters, user schedules
+  // announced (zwave-js offers no API for them: the hub keeps the time).
+  "uc-large": {
+    manufacturerId: 0x0090, productType: 0x7a11, productId: 0x0250,
+    commandClasses: credentialLockClasses({ users: 250, minLength: 6, maxLength: 10,
+      nameLength: 32, schedules: true }),
+    quirks: { userCredential: true },
+  },
+  // A transitional lock: the User Credential CC and the old User Code CC side by side.
+  "uc-and-user-code": {
+    manufacturerId: 0x003b, productType: 0x7a12, productId: 0x0030,
+    commandClasses: credentialLockClasses({ users: 30 }, { version: 2, numUsers: 30,
+      supportsUserCodeChecksum: true }),
+    quirks: { userCredential: true, lengths: [4, 8] },
+  },
+  // No checksums: the drift check reads every user.
+  "uc-no-checksum": {
+    manufacturerId: 0x0129, productType: 0x7a13, productId: 0x0011,
+    commandClasses: credentialLockClasses({ users: 8, checksums: false }),
+    quirks: { userCredential: true },
   },
 };
 

@@ -77,9 +77,10 @@ def set_password(data_dir: Path, password: str) -> subprocess.CompletedProcess[s
     )
 
 
-def start_dashboard_daemon(data_dir: Path) -> Daemon:
+def start_dashboard_daemon(data_dir: Path, config_text: str = DASHBOARD_CONFIG) -> Daemon:
+    """The daemon on `config_text`, with the owner's password set (PASSWORD)."""
     config = data_dir / "lockgw.toml"
-    config.write_text(DASHBOARD_CONFIG)
+    config.write_text(config_text)
     done = set_password(data_dir, PASSWORD)
     assert done.returncode == 0, done.stderr
     daemon = Daemon(data_dir, config=config, sim=False)

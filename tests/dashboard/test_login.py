@@ -117,7 +117,9 @@ def own_dashboard(tmp_path: Path) -> Iterator[Daemon]:
     assert daemon.stop() == 0, daemon.log()
 
 
-def test_login_attempts_are_rate_limited(browser: Browser, own_dashboard: Daemon) -> None:
+def test_login_attempts_are_rate_limited_even_across_a_restart(
+    browser: Browser, own_dashboard: Daemon
+) -> None:
     context = browser.new_context(base_url=own_dashboard.url)
     try:
         page = context.new_page()
@@ -125,6 +127,12 @@ def test_login_attempts_are_rate_limited(browser: Browser, own_dashboard: Daemon
             log_in(page, "guess")
             expect(page.locator("#login-error")).to_have_text("Wrong password.")
         log_in(page, PASSWORD)  # even the right one waits now
+        expect(page.locator("#login-error")).to_contain_text("Too many wrong passwords")
+        assert not [c for c in context.cookies() if c["name"] == "lockgw_session"]
+        # Restarting the daemon (or making it crash) hands a guesser no fresh set of guesses.
+        assert own_dashboard.stop() == 0, own_dashboard.log()
+        own_dashboard.start()
+        log_in(page, PASSWORD)
         expect(page.locator("#login-error")).to_contain_text("Too many wrong passwords")
         assert not [c for c in context.cookies() if c["name"] == "lockgw_session"]
     finally:

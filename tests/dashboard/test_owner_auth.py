@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from gateway.clock import ManualClock
-from gateway.service.dashboard_limiter import LoginLimiter
+from gateway.service.dashboard_limiter import PER_ADDRESS, WINDOW, LoginLimiter
 from gateway.service.owner import (
     IDLE,
     MAX_AGE,
@@ -136,5 +136,33 @@ def test_a_session_lives_while_used_and_ends_when_idle_or_too_old(tmp_path: Path
         assert kept is not None
         owner.set_password("another long one")
         assert owner.session(kept.token) is None
+    finally:
+        store.close()
+
+
+def test_wrong_passwords_still_count_after_a_restart(tmp_path: Path) -> None:
+    clock = ManualClock(datetime(2026, 5, 1, 12, tzinfo=UTC))
+    store = Store(tmp_path)
+    try:
+        limiter = LoginLimiter.stored(store, clock)
+        for _ in range(PER_ADDRESS):
+            assert limiter.retry_after("10.0.0.9") is None
+            limiter.failed("10.0.0.9")
+        assert limiter.retry_after("10.0.0.9") is not None
+    finally:
+        store.close()
+    # The daemon restarts: a new store connection, a new limiter, the same data dir.
+    store = Store(tmp_path)
+    try:
+        limiter = LoginLimiter.stored(store, clock)
+        wait = limiter.retry_after("10.0.0.9")
+        assert wait is not None and 0 < wait <= WINDOW
+        assert limiter.retry_after("10.0.0.10") is None
+        clock.set(clock.now() + timedelta(seconds=WINDOW + 1))
+        assert limiter.retry_after("10.0.0.9") is None
+        # A success forgets the address's failures, in the store too.
+        limiter.failed("10.0.0.9")
+        limiter.succeeded("10.0.0.9")
+        assert LoginLimiter.stored(store, clock).failures.recent("10.0.0.9", 0.0) == []
     finally:
         store.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 from seam import Seam
 
 from tests.dashboard.conftest import PHONE, counts_from_api, log_in, settled_codes
@@ -139,3 +139,25 @@ def test_the_timeline_names_the_code_that_opened_the_door(
     expect(owner.locator("#timeline")).to_contain_text(
         "unlocked with code “Cleaner”", timeout=20_000
     )
+
+
+def test_what_happens_while_the_timeline_is_still_connecting_shows_up_too(
+    owner: Page, seam: Seam, locks: dict[str, str]
+) -> None:
+    device_id = locks["Garage"]
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:  # Playwright wants a Python function here, not a builtin
+        held.append(route)
+
+    # The page's live stream is held back (a slow phone, a busy hub) while a code is set.
+    owner.route("**/ui/events/stream*", hold)
+    with owner.expect_request("**/ui/events/stream*"):
+        owner.goto(f"/ui/events?device_id={device_id}")
+    timeline = owner.locator("#timeline")
+    code = seam.access_codes.create(device_id=device_id, name="Early bird")
+    eventually(lambda: seam.access_codes.get(access_code_id=code.access_code_id).status == "set")
+    expect(timeline).not_to_contain_text("Early bird")
+    assert len(held) == 1
+    held[0].continue_()
+    expect(timeline).to_contain_text("code “Early bird” set on the lock")

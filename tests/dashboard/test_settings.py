@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
 from tests.support import secrets_seen
+from tests.support.daemon import Daemon
 
 
 def test_a_key_made_in_the_dashboard_is_shown_once_and_can_be_revoked(
@@ -64,3 +68,29 @@ def test_the_hub_health_and_a_backup_download_are_there(owner: Page, tmp_path: P
     download.value.save_as(saved)
     assert saved.read_bytes().startswith(b"SQLite format 3\x00")
     secrets_seen.saw_store(saved)
+
+
+def test_settings_shows_the_hubs_health_as_lockgw_doctor_sees_it(
+    owner: Page, dashboard: Daemon
+) -> None:
+    cli = [sys.executable, "-m", "gateway", "doctor", "--json"]
+    where = ["--data-dir", str(dashboard.data_dir), "--config", str(dashboard.config)]
+    doctor = subprocess.run([*cli, *where], capture_output=True, text=True, check=False)
+    verdicts = {row["name"]: row["ok"] for row in json.loads(doctor.stdout)}
+    assert "database" in verdicts and "lock Front door" in verdicts, doctor.stdout
+    owner.goto("/ui/settings")
+    rows = owner.locator("#doctor tr[data-check]")
+    expect(rows).to_have_count(len(verdicts))
+    shown = {
+        rows.nth(i).get_attribute("data-check"): rows.nth(i)
+        .locator('[data-field="verdict"]')
+        .inner_text()
+        for i in range(rows.count())
+    }
+    assert shown == verdicts
+    failed = sum(1 for v in verdicts.values() if v == "FAIL")
+    expect(owner.locator("#doctor-summary")).to_have_text(
+        "Every check passes."
+        if failed == 0
+        else f"{failed} check{'s' if failed != 1 else ''} failed."
+    )

@@ -116,12 +116,13 @@ def test_a_lock_with_auto_lock_on_locks_itself_after_the_delay(
     locked_before = len(sdk.events.list(device_id=device_id, event_type="lock.locked", since=SINCE))
     unlock = sdk.locks.unlock_door(device_id=device_id)
     assert _done(sdk, unlock).status == "success"
-    eventually(
-        lambda: (
-            len(sdk.events.list(device_id=device_id, event_type="lock.locked", since=SINCE))
-            > locked_before
-        )
-    )
+
+    def relocked() -> list[object]:  # events come newest first: those after the unlock
+        events = sdk.events.list(device_id=device_id, event_type="lock.locked", since=SINCE)
+        return events[: len(events) - locked_before]
+
+    locked = eventually(relocked)
+    assert locked[0].method == "automatic"  # the lock relocked itself: no hand, no key
     assert sdk.locks.get(device_id=device_id).properties.locked is True
 
 

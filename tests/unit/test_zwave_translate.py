@@ -35,7 +35,7 @@ NOTIFICATIONS = rows(
     ("manual lock", AC, 1, {}, ev(LOCKED)),
     ("RF lock", AC, 3, {}, ev(LOCKED)),
     ("keypad lock", AC, 5, {"userId": 3}, ev(LOCKED)),
-    ("auto lock", AC, 9, {}, ev(LOCKED)),
+    ("auto lock: the lock itself", AC, 9, {}, LockEvent(LOCKED, automatic=True)),
     ("manual unlock", AC, 2, {}, ev(UNLOCKED)),
     ("RF unlock", AC, 4, {}, ev(UNLOCKED)),
     ("code added at the keypad", AC, 0x0E, {"userId": 4}, ev(CHANGED, 4)),

@@ -4,6 +4,7 @@ seconds to start); each test works on its own lock node, reset first."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -15,22 +16,46 @@ from tests.support.api import client_for
 from tests.support.daemon import Daemon
 from tests.support.openapi import SeamOpenApi, checked_seam
 from tests.support.wait import eventually
-from tests.support.zwave_sim import ZWaveSim
+from tests.support.zwave_sim import ALL_PROFILES, ZWaveSim
 
 HOME_ID = 0x7E57C0DE  # the simulator's default
-NODES = {"schlage": 2, "kwikset": 3, "yale": 4, "masked": 5, "duplicate": 6, "slow": 7}
+NODES = {
+    "schlage": 2,
+    "kwikset": 3,
+    "yale": 4,
+    "masked": 5,
+    "duplicate": 6,
+    "slow": 7,
+    # User Credential CC locks (zwave-js's own mock behaviours for the CC).
+    "uc-small": 8,
+    "uc-large": 9,
+    "uc-and-user-code": 10,
+    "uc-no-checksum": 11,
+    # Like uc-small, and its owner has not allowed PINs over its insecure inclusion.
+    "insecure": 12,
+}
+# The same behaviours, on either model: User Code CC locks and User Credential CC locks.
+USER_CREDENTIAL = ["uc-small", "uc-large", "uc-and-user-code", "uc-no-checksum"]
+CREDENTIAL_LOCKS = [{"id": NODES[kind], "profile": kind} for kind in USER_CREDENTIAL] + [
+    {"id": NODES["insecure"], "profile": "uc-small"}
+]
+SESSION_LOCKS = [*ALL_PROFILES, *CREDENTIAL_LOCKS]
 
 
 @pytest.fixture(scope="session")
 def zwave(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ZWaveSim]:
-    sim = ZWaveSim(tmp_path_factory.mktemp("zwave-sim"))
+    sim = ZWaveSim(tmp_path_factory.mktemp("zwave-sim"), locks=SESSION_LOCKS)
     sim.start()
     yield sim
     sim.stop()
 
 
 def zwave_config(sim: ZWaveSim) -> str:
-    return f'[zwave]\nurl = "{sim.url}"\n\n[pool]\nsize = 0\n'
+    """The simulated nodes are included without security (zwave-js's mock controller reports
+    SecurityClass.None): their owner allows PINs on each, except on the "insecure" node."""
+    nodes = [lock["id"] for lock in json.loads(sim.locks_file.read_text())]
+    allowed = sorted(n for n in nodes if n != NODES["insecure"])
+    return f'[zwave]\nurl = "{sim.url}"\nallow_insecure_nodes = {allowed}\n\n[pool]\nsize = 0\n'
 
 
 @pytest.fixture(scope="session")

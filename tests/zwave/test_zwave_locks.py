@@ -14,7 +14,14 @@ from gateway.config import Config
 from gateway.service.doctor import run_checks
 from tests.support.wait import eventually
 from tests.support.zwave_sim import ZWaveSim
-from tests.zwave.conftest import NODES, device_for
+from tests.zwave.conftest import NODES, USER_CREDENTIAL, device_for
+
+# The PINs each lock takes: uc-large wants 6 to 10 digits.
+LONGER = {"uc-large": "13"}
+
+
+def pin_for(kind: str, pin: str) -> str:
+    return pin + LONGER.get(kind, "")
 
 
 def _status(seam: Seam, access_code_id: str) -> str:
@@ -35,14 +42,19 @@ def _set(seam: Seam, zwave: ZWaveSim, node: int, code: str, name: str = "Guest")
     return Placed(created.access_code_id, slots[0])
 
 
-@pytest.mark.parametrize("kind", ["schlage", "kwikset", "yale", "masked", "slow"])
+@pytest.mark.parametrize("kind", ["schlage", "kwikset", "yale", "masked", "slow", *USER_CREDENTIAL])
 def test_a_code_is_set_on_the_lock_and_removed_when_deleted(
     seam: Seam, fresh: ZWaveSim, kind: str
 ) -> None:
     node = NODES[kind]
-    access_code_id, slot = _set(seam, fresh, node, "4826")
+    fresh.act(node, "counts/reset")
+    access_code_id, slot = _set(seam, fresh, node, pin_for(kind, "4826"))
     if kind == "kwikset":  # User Code v2: Extended User Code Set
         assert fresh.received(node).get("UserCodeCCExtendedUserCodeSet", 0) >= 1
+    if kind in USER_CREDENTIAL:  # a user with one PIN credential; never the old CC
+        received = fresh.received(node)
+        assert received.get("UserCredentialCCCredentialSet", 0) == 1, received
+        assert not any(command.startswith("UserCode") for command in received), received
     seam.access_codes.delete(access_code_id=access_code_id)
     eventually(lambda: slot not in fresh.codes(node), timeout=30)
 
@@ -68,6 +80,14 @@ def test_locks_describe_themselves_from_the_node(seam: Seam, fresh: ZWaveSim) ->
                      id="deleted-with-a-notification"),
         pytest.param("masked", "2741", "keypad/set", "2742", "both",
                      id="masked-lock-changed-seen-through-its-notification"),
+        pytest.param("uc-small", "5927", "keypad/set", "1111", "report",
+                     id="credential-changed-with-a-credential-report"),
+        pytest.param("uc-large", "603812", "keypad/delete", None, "report",
+                     id="user-deleted-with-a-credential-report"),
+        pytest.param("uc-and-user-code", "6038", "keypad/delete", None, "notification",
+                     id="user-deleted-with-a-notification-on-a-lock-with-both-ccs"),
+        pytest.param("uc-no-checksum", "2741", "keypad/set", "2742", "both",
+                     id="credential-changed-seen-through-report-and-notification"),
     ],
 )  # fmt: skip
 def test_a_code_changed_or_deleted_at_the_keypad_is_put_back(
@@ -86,17 +106,42 @@ def test_a_code_changed_or_deleted_at_the_keypad_is_put_back(
     eventually(lambda: fresh.codes(node).get(slot) == pin, timeout=30)
 
 
-def test_a_code_added_at_the_keypad_shows_up_as_unmanaged(seam: Seam, fresh: ZWaveSim) -> None:
-    node = NODES["kwikset"]
+@pytest.mark.parametrize("kind", ["kwikset", "uc-small"])
+def test_a_code_changed_at_the_keypad_is_accepted_where_its_owner_allows_it(
+    seam: Seam, fresh: ZWaveSim, kind: str
+) -> None:
+    node = NODES[kind]
+    created = seam.access_codes.create(
+        device_id=device_for(seam, node), code="3816", allow_external_modification=True
+    )
+    eventually(lambda: _status(seam, created.access_code_id) == "set", timeout=30)
+    slot = next(slot for slot, held in fresh.codes(node).items() if held == "3816")
+    fresh.act(node, "keypad/set", slot=slot, code="3817", report="report")
+
+    def accepted() -> bool:
+        code = seam.access_codes.get(access_code_id=created.access_code_id)
+        warned = {w.warning_code for w in code.warnings}
+        return code.code == "3817" and "external_modification_in_effect" in warned
+
+    eventually(accepted, timeout=30)
+    assert fresh.codes(node)[slot] == "3817"  # the lock keeps what was typed at it
+
+
+@pytest.mark.parametrize(("kind", "slot"), [("kwikset", 40), ("uc-large", 200), ("uc-small", 7)])
+def test_a_code_added_at_the_keypad_shows_up_as_unmanaged(
+    seam: Seam, fresh: ZWaveSim, kind: str, slot: int
+) -> None:
+    node = NODES[kind]
+    pin = pin_for(kind, "7149")
     device_id = device_for(seam, node)
-    fresh.act(node, "keypad/set", slot=40, code="7149", report="notification")
+    fresh.act(node, "keypad/set", slot=slot, code=pin, report="notification")
 
     def listed() -> bool:
         codes = seam.access_codes.unmanaged.list(device_id=device_id)
-        return any(c.code == "7149" for c in codes)
+        return any(c.code == pin for c in codes)
 
     eventually(listed, timeout=30)
-    assert fresh.codes(node)[40] == "7149"  # never overwritten
+    assert fresh.codes(node)[slot] == pin  # never overwritten
 
 
 def _barrier(seam: Seam, zwave: ZWaveSim, node: int, code: str) -> None:
@@ -105,8 +150,11 @@ def _barrier(seam: Seam, zwave: ZWaveSim, node: int, code: str) -> None:
     _set(seam, zwave, node, code, name="Barrier")
 
 
-def test_a_dead_node_comes_back_and_everything_converges(seam: Seam, fresh: ZWaveSim) -> None:
-    node = NODES["kwikset"]
+@pytest.mark.parametrize("kind", ["kwikset", "uc-small"])
+def test_a_dead_node_comes_back_and_everything_converges(
+    seam: Seam, fresh: ZWaveSim, kind: str
+) -> None:
+    node = NODES[kind]
     device_id = device_for(seam, node)
     _, slot = _set(seam, fresh, node, "8250")
     fresh.act(node, "dead")
@@ -122,12 +170,16 @@ def test_a_dead_node_comes_back_and_everything_converges(seam: Seam, fresh: ZWav
     assert seam.devices.get(device_id=device_id).properties.online
 
 
+@pytest.mark.parametrize(
+    ("kind", "slot", "set_command"),
+    [("duplicate", 30, "UserCodeCCSet"), ("uc-small", 10, "UserCredentialCCCredentialSet")],
+)
 def test_a_duplicate_pin_is_refused_by_the_lock_and_not_retried(
-    seam: Seam, fresh: ZWaveSim
+    seam: Seam, fresh: ZWaveSim, kind: str, slot: int, set_command: str
 ) -> None:
-    node = NODES["duplicate"]
+    node = NODES[kind]
     device_id = device_for(seam, node)
-    fresh.act(node, "keypad/set", slot=30, code="9361", report="none")
+    fresh.act(node, "keypad/set", slot=slot, code="9361", report="none")
     fresh.act(node, "counts/reset")
     # The gateway does not know this PIN yet (no report): the lock itself refuses it.
     created = seam.access_codes.create(device_id=device_id, code="9361", name="Dup")
@@ -139,7 +191,7 @@ def test_a_duplicate_pin_is_refused_by_the_lock_and_not_retried(
     eventually(refused, timeout=30)
     _barrier(seam, fresh, node, "4058")
     assert list(fresh.codes(node).values()).count("9361") == 1
-    assert fresh.received(node).get("UserCodeCCSet", 0) == 2  # the refused one, the barrier
+    assert fresh.received(node).get(set_command, 0) == 2  # the refused one, the barrier
 
 
 def test_masked_read_back_is_set_once_and_never_rewritten(seam: Seam, fresh: ZWaveSim) -> None:
@@ -153,8 +205,11 @@ def test_masked_read_back_is_set_once_and_never_rewritten(seam: Seam, fresh: ZWa
     assert sorted(fresh.codes(node).values()) == ["3572", "3690"]
 
 
-def test_a_keypad_unlock_is_attributed_to_the_access_code(seam: Seam, fresh: ZWaveSim) -> None:
-    node = NODES["kwikset"]
+@pytest.mark.parametrize("kind", ["kwikset", "uc-small"])
+def test_a_keypad_unlock_is_attributed_to_the_access_code(
+    seam: Seam, fresh: ZWaveSim, kind: str
+) -> None:
+    node = NODES[kind]
     access_code_id, slot = _set(seam, fresh, node, "2483")
     fresh.act(node, "keypad/unlock", slot=slot)
 

@@ -22,7 +22,20 @@ from tests.support.wait import eventually
 from tests.support.zwave_sim import ZWaveSim
 from tests.zwave.conftest import HOME_ID, zwave_config
 
-LOCKS = [{"id": 2, "profile": "schlage-30"}, {"id": 3, "profile": "kwikset-250"}]
+# Both lock models: User Code CC (2, 3) and User Credential CC (8: 250 users, 6-10 digits).
+UC = 8
+LOCKS = [
+    {"id": 2, "profile": "schlage-30"},
+    {"id": 3, "profile": "kwikset-250"},
+    {"id": UC, "profile": "uc-large"},
+]
+
+
+def _pin(node: int, pin: str) -> str:
+    """A PIN the node takes (the User Credential lock wants at least 6 digits)."""
+    return pin + "00" if node == UC else pin
+
+
 NO_QUERY_CONFIG = "module.exports = { interview: { queryAllUserCodes: false } };\n"
 
 
@@ -73,16 +86,24 @@ def _create(client: httpx.Client, node: int, code: str) -> str:
 
 def test_a_zwave_js_restart_loses_nothing(network: ZWaveSim, daemon: Daemon) -> None:
     client = client_for(daemon)
-    eventually(lambda: client.get("/devices/get", params={"device_id": _device(3)}).is_success)
-    first = [_create(client, 3, pin) for pin in ("1357", "2468", "3579")]
-    eventually(lambda: _converged(client, network, 3), timeout=30)
+    first = {}
+    for node in (3, UC):
+        device = {"device_id": _device(node)}
+        eventually(lambda d=device: client.get("/devices/get", params=d).is_success, timeout=30)
+        first[node] = [_create(client, node, _pin(node, p)) for p in ("1357", "2468", "3579")]
+    for node in (3, UC):
+        eventually(lambda n=node: _converged(client, network, n), timeout=30)
     network.kill()  # kill -9 of the zwave-js server; the locks keep their memory
     # While the server is down the API still takes changes.
-    client.request("DELETE", "/access_codes/delete", params={"access_code_id": first[0]})
-    _create(client, 3, "4680")
+    for node in (3, UC):
+        deleted = {"access_code_id": first[node][0]}
+        client.request("DELETE", "/access_codes/delete", params=deleted)
+        _create(client, node, _pin(node, "4680"))
     network.start()
-    eventually(lambda: _converged(client, network, 3), timeout=60)
-    assert sorted(network.codes(3).values()) == ["2468", "3579", "4680"]
+    for node in (3, UC):
+        eventually(lambda n=node: _converged(client, network, n), timeout=60)
+        expected = [_pin(node, p) for p in ("2468", "3579", "4680")]
+        assert sorted(network.codes(node).values()) == expected
 
 
 def test_a_lost_zwave_cache_does_not_wipe_the_codes(network: ZWaveSim, daemon: Daemon) -> None:
@@ -128,20 +149,25 @@ def test_kill_9_of_the_daemon_mid_programming_then_restart_converges(
 ) -> None:
     rng = random.Random(20261122)
     client = client_for(daemon)
-    eventually(lambda: client.get("/devices/get", params={"device_id": _device(3)}).is_success)
+    for node in (3, UC):
+        device = {"device_id": _device(node)}
+        eventually(lambda d=device: client.get("/devices/get", params=d).is_success, timeout=30)
     pins = [f"{5000 + n * 7}" for n in range(30)]
     ids = [_create(client, 3, pin) for pin in pins]
+    uc_ids = [_create(client, UC, f"{500000 + n * 7}") for n in range(15)]
     for _ in range(6):
         time.sleep(rng.uniform(0.05, 0.4))  # let it program for a random while, then pull the plug
         daemon.kill()
         daemon.start()
         client = client_for(daemon)
-        victim = ids.pop(rng.randrange(len(ids)))
-        client.request("DELETE", "/access_codes/delete", params={"access_code_id": victim})
-    eventually(lambda: _converged(client, network, 3), timeout=90)
-    held = Counter(network.codes(3).values())
-    assert all(count == 1 for count in held.values()), held  # nothing duplicated
-    assert len(held) == len(ids)  # nothing lost, nothing stale
+        for codes in (ids, uc_ids):
+            victim = codes.pop(rng.randrange(len(codes)))
+            client.request("DELETE", "/access_codes/delete", params={"access_code_id": victim})
+    for node, codes in ((3, ids), (UC, uc_ids)):
+        eventually(lambda n=node: _converged(client, network, n), timeout=90)
+        held = Counter(network.codes(node).values())
+        assert all(count == 1 for count in held.values()), held  # nothing duplicated
+        assert len(held) == len(codes)  # nothing lost, nothing stale
 
 
 def _windows_converged(client: httpx.Client, sim: ZWaveSim, node: int) -> bool:
@@ -221,17 +247,20 @@ def test_a_zwave_js_restart_mid_programming_converges_without_a_daemon_restart(
     then must all end up set once the server is back, with no daemon restart."""
     client = client_for(daemon)
     with checked_seam(daemon.url, daemon.key, openapi) as seam:
-        for node in (2, 3):
-            eventually(lambda n=node: _device(n) in {d.device_id for d in seam.devices.list()})
+        for node in (2, 3, UC):
+            eventually(
+                lambda n=node: _device(n) in {d.device_id for d in seam.devices.list()}, timeout=30
+            )
         for n in range(15):
             seam.access_codes.create(device_id=_device(2), code=f"{7000 + n * 13}", name=f"A{n}")
             seam.access_codes.create(device_id=_device(3), code=f"{8000 + n * 17}", name=f"B{n}")
+            seam.access_codes.create(device_id=_device(UC), code=f"{900000 + n * 19}", name=f"C{n}")
         eventually(lambda: _set_count(client, 3) >= 2, timeout=30)  # mid-programming
         network.kill() if stop == "kill" else network.stop()
         assert _set_count(client, 2) + _set_count(client, 3) < 30
         time.sleep(30)  # the fault itself: the server stays down for 30 s, as during an update
         network.start()
-        for node in (2, 3):
+        for node in (2, 3, UC):
             eventually(lambda n=node: _converged(client, network, n), timeout=60)
             held = Counter(network.codes(node).values())
             assert len(held) == 15 and all(count == 1 for count in held.values()), held

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from seam import Seam
 
 from tests.support.wait import eventually
@@ -116,3 +117,37 @@ def test_an_extended_stay_moves_the_window_on_the_lock_and_ongoing_codes_have_no
         cleaner_slot not in fresh.windows(YALE) or not fresh.windows(YALE)[cleaner_slot]["enabled"]
     ), "a code without a window must not inherit an old one"
     assert fresh.unlock(YALE, cleaner_slot)
+
+
+@pytest.mark.parametrize(
+    ("kind", "pins"), [("uc-small", ("7301", "7302")), ("uc-large", ("730100", "730200"))]
+)
+def test_a_lock_without_on_device_windows_holds_a_time_bound_code_only_inside_its_window(
+    seam: Seam, fresh: ZWaveSim, kind: str, pins: tuple[str, str]
+) -> None:
+    """A User Credential lock's user schedules are not reachable through zwave-js: the hub keeps
+    the time, as for any lock without on-device windows."""
+    node = NODES[kind]
+    device_id = device_for(seam, node)
+    now = datetime.now(UTC)
+    later = seam.access_codes.create(
+        device_id=device_id,
+        code=pins[0],
+        starts_at=(now + 2 * H).isoformat(),
+        ends_at=(now + 26 * H).isoformat(),
+    )
+    ending = seam.access_codes.create(
+        device_id=device_id,
+        code=pins[1],
+        starts_at=(now - H).isoformat(),
+        ends_at=(now + timedelta(seconds=10)).isoformat(),
+    )
+    eventually(
+        lambda: seam.access_codes.get(access_code_id=ending.access_code_id).status == "set",
+        timeout=30,
+    )
+    assert pins[1] in fresh.codes(node).values()
+    eventually(lambda: pins[1] not in fresh.codes(node).values(), timeout=40)
+    code = seam.access_codes.get(access_code_id=later.access_code_id)
+    assert code.status == "unset" and not code.is_scheduled_on_device
+    assert pins[0] not in fresh.codes(node).values()
