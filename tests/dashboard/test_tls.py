@@ -3,49 +3,20 @@ works over https and the session cookie is Secure there (a browser never sends i
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.dashboard.conftest import DASHBOARD_CONFIG, log_in, start_dashboard_daemon
 from tests.support.daemon import Daemon
-
-
-def _self_signed(folder: Path) -> tuple[Path, Path]:
-    """A certificate for 127.0.0.1, as tests/system/test_lan.py makes one."""
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=lockgw test hub",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return cert, key
+from tests.support.tls import self_signed
 
 
 @pytest.fixture(scope="module")
 def tls_dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Daemon]:
     data_dir = tmp_path_factory.mktemp("dashboard-tls")
-    cert, key = _self_signed(data_dir)
+    cert, key = self_signed(data_dir)
     config = f'[api]\ntls_cert = "{cert}"\ntls_key = "{key}"\n{DASHBOARD_CONFIG}'
     daemon = start_dashboard_daemon(data_dir, config)
     yield daemon

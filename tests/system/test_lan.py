@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from zeroconf.asyncio import AsyncServiceBrowser, AsyncServiceInfo, AsyncZerocon
 
 from gateway.host import mdns
 from tests.support.daemon import Daemon
+from tests.support.tls import self_signed
 
 
 @pytest.fixture
@@ -89,37 +89,10 @@ def test_advertised_only_beyond_loopback_unless_configured() -> None:
     assert "127.0.0.1" not in mdns.advert_for("0.0.0.0", 8484, "http").addresses
 
 
-def _self_signed(tmp_path: Path) -> tuple[Path, Path]:
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=lockgw test hub",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return cert, key
-
-
 def test_api_serves_https_with_the_owners_certificate(
     tmp_path: Path, daemon_with: list[Daemon]
 ) -> None:
-    cert, key = _self_signed(tmp_path)
+    cert, key = self_signed(tmp_path)
     daemon = _start(tmp_path, f'[api]\ntls_cert = "{cert}"\ntls_key = "{key}"\n', daemon_with)
     assert f"lockgw: API on https://127.0.0.1:{daemon.port}" in daemon.log()
     trust = ssl.create_default_context(cafile=str(cert))

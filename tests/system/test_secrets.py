@@ -15,7 +15,7 @@ import pytest
 
 from gateway.store.db import DB_FILE
 from tests.support.daemon import Daemon, free_port
-from tests.system.test_lan import _self_signed
+from tests.support.tls import self_signed
 
 
 def _mode(path: Path) -> int:
@@ -93,14 +93,14 @@ def test_a_malformed_header_gets_seam_json_and_its_api_key_stays_out_of_the_log(
 def test_a_tls_set_up_that_cannot_work_is_one_line_naming_the_file(
     tmp_path: Path, problem: str
 ) -> None:
-    cert, key = _self_signed(tmp_path)
+    cert, key = self_signed(tmp_path)
     if problem == "missing":
         cert = tmp_path / "nowhere.pem"
     elif problem == "garbage":
         cert.write_text("not a certificate\n")
     elif problem == "mismatched":
         (tmp_path / "other").mkdir()
-        key = _self_signed(tmp_path / "other")[1]  # another certificate's key
+        key = self_signed(tmp_path / "other")[1]  # another certificate's key
     else:
         cert, key = key, cert
     config = tmp_path / "c.toml"
