@@ -16,7 +16,7 @@ import pytest
 from seam import Seam
 from seam.exceptions import SeamHttpApiError, SeamHttpInvalidInputError
 
-from tests.support.daemon import Daemon
+from tests.support.daemon import Daemon, daemon_with_config
 from tests.support.openapi import SeamOpenApi, checked_seam
 from tests.support.wait import eventually
 
@@ -45,13 +45,8 @@ ref = "grant-shed"
 
 @pytest.fixture(scope="module")
 def daemon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Daemon]:
-    data_dir = tmp_path_factory.mktemp("grants-daemon")
-    config = data_dir / "lockgw.toml"
-    config.write_text(GRANTS_CONFIG)
-    gateway = Daemon(data_dir, config=config, sim=False)
-    gateway.start()
-    yield gateway
-    assert gateway.stop() == 0, gateway.log()
+    with daemon_with_config(tmp_path_factory.mktemp("grants-daemon"), GRANTS_CONFIG) as gateway:
+        yield gateway
 
 
 @pytest.fixture

@@ -9,14 +9,13 @@ refuses every simulate call.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from seam import Seam
 from seam.exceptions import SeamHttpApiError
 
-from tests.support.daemon import Daemon
+from tests.support.daemon import Daemon, daemon_with_config
 from tests.support.openapi import SeamOpenApi, checked_seam
 from tests.support.virtual_server import VirtualLockServer
 from tests.support.wait import eventually
@@ -71,13 +70,9 @@ def lock_server() -> Iterator[VirtualLockServer]:
 def sim_daemon(
     tmp_path_factory: pytest.TempPathFactory, lock_server: VirtualLockServer
 ) -> Iterator[Daemon]:
-    data_dir = tmp_path_factory.mktemp("simulate")
-    config = Path(data_dir) / "lockgw.toml"
-    config.write_text(CONFIG.format(url=lock_server.url))
-    daemon = Daemon(data_dir, config=config, sim=False)
-    daemon.start()
-    yield daemon
-    assert daemon.stop() == 0, daemon.log()
+    config = CONFIG.format(url=lock_server.url)
+    with daemon_with_config(tmp_path_factory.mktemp("simulate"), config) as daemon:
+        yield daemon
 
 
 @pytest.fixture

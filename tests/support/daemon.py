@@ -7,6 +7,8 @@ import signal
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from tests.support import secrets_seen
@@ -131,3 +133,15 @@ class Daemon:
 
     def log(self) -> str:
         return "".join(self.output)
+
+
+@contextmanager
+def daemon_with_config(data_dir: Path, config_text: str) -> Iterator[Daemon]:
+    """A daemon of a test module's own, on the config given (no --sim), stopped cleanly at the
+    end: its exit status must be 0."""
+    config = data_dir / "lockgw.toml"
+    config.write_text(config_text)
+    daemon = Daemon(data_dir, config=config, sim=False)
+    daemon.start()
+    yield daemon
+    assert daemon.stop() == 0, daemon.log()
