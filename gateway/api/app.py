@@ -8,17 +8,8 @@ import time
 
 from aiohttp import web
 
-from gateway.api import access_code_routes as codes
-from gateway.api import device_routes as dev
-from gateway.api import (
-    grant_routes,
-    identity_routes,
-    lock_config_routes,
-    simulate_routes,
-    webhook_routes,
-    workspace_routes,
-)
-from gateway.api.respond import SERVICES, Handler, Route
+from gateway.api.respond import SERVICES, Handler, handler
+from gateway.calls import table
 from gateway.service.bundle import Services
 from gateway.service.faults import store_fault
 from gateway.service.metrics import Metrics
@@ -34,15 +25,9 @@ BUSY_RETRY_FOR = 10.0
 # 507 Insufficient Storage for a full disk; every other store fault is a 503.
 FULL_DISK = "hub_store_full"
 
-ROUTES: list[Route] = [
-    *codes.ROUTES,
-    *dev.ROUTES,
-    *simulate_routes.ROUTES,
-    *lock_config_routes.ROUTES,
-    *webhook_routes.ROUTES,
-    *workspace_routes.ROUTES,
-    *grant_routes.ROUTES,
-    *identity_routes.ROUTES,
+# (path, methods, handler): the route table (gateway.calls), each route run over HTTP.
+ROUTES: list[tuple[str, tuple[str, ...], Handler]] = [
+    (route.path, route.methods, handler(route)) for route in table.ROUTES
 ]
 PUBLIC_PATHS = frozenset({"/health", "/metrics"})
 # Paths another surface on this port serves with its own auth and its own error pages (the
@@ -176,9 +161,9 @@ def build_app(
     app[SERVICES] = services
     app[METRICS] = metrics_
     app[OTHER_SURFACES] = other_surfaces
-    for path, methods, handler in ROUTES:
+    for path, methods, handle in ROUTES:
         for method in methods:
-            app.router.add_route(method, path, handler)
+            app.router.add_route(method, path, handle)
     app.router.add_get("/health", health)
     app.router.add_get("/metrics", metrics)
     return app

@@ -1,29 +1,46 @@
-"""Success responses (`{"ok": true, ...resource keys}`), the app's services, the route type."""
+"""The app's services, the handler type, and a route of the table run over HTTP: the request
+becomes a `Call` (its query string as ordered pairs for GET/DELETE, its body read once
+otherwise), the route's handler answers, the answer renders (`{...resources, "ok": true}`)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 import orjson
 from aiohttp import web
 
+from gateway.calls.call import RequestCall, Route, succeeded
+from gateway.calls.params import query_is_empty
 from gateway.service.bundle import Services
 
 SERVICES = web.AppKey("services", Services)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-# (path, methods, handler): each route module lists its own; the app adds them all.
-Route = tuple[str, tuple[str, ...], Handler]
-GET_POST = ("GET", "POST")
+
+QUERY_METHODS = ("GET", "DELETE", "HEAD")
 
 
-def services(request: web.Request) -> Services:
-    return request.app[SERVICES]
+async def http_call(request: web.Request) -> RequestCall:
+    """GET/DELETE read the query string; a DELETE with no query but a body reads its body (as
+    JSON, strictly, like every other method)."""
+    services = request.app[SERVICES]
+    url = request.url
+
+    def page_url(cursor: str) -> str:
+        return str(url.update_query(page_cursor=cursor))
+
+    query = list(request.query.items())
+    if request.method in QUERY_METHODS and not (
+        request.method == "DELETE" and request.can_read_body and query_is_empty(query)
+    ):
+        return RequestCall(services, query=query, page_url=page_url)
+    return RequestCall(services, body=await request.read(), page_url=page_url)
 
 
-def ok(**resources: Any) -> web.Response:
-    return web.Response(
-        body=orjson.dumps({**resources, "ok": True}),
-        content_type="application/json",
-    )
+def handler(route: Route) -> Handler:
+    async def handle(request: web.Request) -> web.Response:
+        answer = await route.answer(await http_call(request))
+        return web.Response(body=orjson.dumps(succeeded(answer)), content_type="application/json")
+
+    handle.__name__ = route.path.strip("/").replace("/", "_")
+    return handle

@@ -1,146 +1,86 @@
-"""The Seam-shaped API over MQTT 5 request/response: a request names the route and its body;
-the answer is what the HTTP API answers for it. Each route parses the same request model
-(gateway.wire.requests), makes one service call and renders with gateway.wire.views, as the
-HTTP routes do; our own HTTP API is never called."""
+"""The Seam-shaped API over MQTT 5 request/response: a request names a route of the API's table
+(gateway.calls) and carries what an HTTP request would, a JSON `body` or a GET's `query` as
+ordered [key, value] pairs; the answer is what the HTTP API answers for it (status and body).
+A `request_id` makes a request that changes something idempotent (service/api_answers.py).
+Our own HTTP API is never called."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
-
-from gateway.domain.models import AccessCode
+from gateway.calls.call import RequestCall, Route, succeeded
+from gateway.calls.table import BY_PATH
+from gateway.service.api_answers import MAX_REQUEST_ID, Answered, ApiAnswers
 from gateway.service.bundle import Services
-from gateway.wire import views
-from gateway.wire.errors import ApiError, InvalidInput, invalid
-from gateway.wire.pagination import encode_cursor
-from gateway.wire.requests import (
-    AccessCodeRef,
-    CreateAccessCode,
-    GetAccessCode,
-    GetDevice,
-    ListAccessCodes,
-    ListDevices,
-    LockAction,
-    Params,
-    UpdateAccessCode,
-)
-from gateway.wire.validation import field_messages
+from gateway.wire.errors import ApiError, invalid
 
 Answer = dict[str, Any]
-Route = Callable[[Services, dict[str, Any]], Answer]
 
 
-def parse[P: Params](body: dict[str, Any], model: type[P]) -> P:
-    try:
-        return model.model_validate(body, strict=True)
-    except ValidationError as exc:
-        raise InvalidInput(field_messages(exc)) from None  # worded as the HTTP API words it
+@dataclass(frozen=True)
+class Request:
+    route: Route
+    call: RequestCall
+    request_id: str | None
 
 
-def ok(**resources: Any) -> Answer:
-    return {**resources, "ok": True}
+def _query(value: Any) -> list[tuple[str, str]]:
+    if not isinstance(value, list) or not all(
+        isinstance(pair, list)
+        and len(pair) == 2
+        and isinstance(pair[0], str)
+        and isinstance(pair[1], str)
+        for pair in value
+    ):
+        raise invalid("query", "must be a list of [key, value] pairs of strings")
+    return [(key, text) for key, text in value]
 
 
-def _pagination(next_seq: int | None) -> dict[str, Any]:
-    cursor = None if next_seq is None else encode_cursor(next_seq)
-    return {"has_next_page": cursor is not None, "next_page_cursor": cursor, "next_page_url": None}
+def read(svc: Services, request: Any) -> Request:
+    """The request's route, its parameters as a Call, its request_id; refused naming the field
+    otherwise."""
+    if not isinstance(request, dict):
+        raise ApiError(
+            "invalid_input",
+            "The request must be a JSON object naming route and body",
+            validation_errors={"_errors": ["Expected object"]},
+        )
+    path = request.get("route")
+    if not isinstance(path, str) or path not in BY_PATH:
+        raise invalid("route", "not a route of the hub's API (e.g. /access_codes/create)")
+    request_id = request.get("request_id")
+    if request_id is not None and not (
+        isinstance(request_id, str) and 1 <= len(request_id) <= MAX_REQUEST_ID
+    ):
+        raise invalid("request_id", f"must be a string of 1 to {MAX_REQUEST_ID} characters")
+    if "query" in request:
+        if "body" in request:
+            raise invalid("query", "a request carries a body or a query, not both")
+        return Request(BY_PATH[path], RequestCall(svc, query=_query(request["query"])), request_id)
+    body = request.get("body", {})
+    if not isinstance(body, dict):
+        raise invalid("body", "must be a JSON object")
+    return Request(BY_PATH[path], RequestCall(svc, body=body), request_id)
 
 
-def _codes(svc: Services, codes: list[AccessCode]) -> list[dict[str, Any]]:
-    backups = svc.access_codes.backups_available(codes)
-    return [
-        views.access_code(c, svc.workspace_id, backup_available=c.access_code_id in backups)
-        for c in codes
-    ]
-
-
-def code_create(svc: Services, body: dict[str, Any]) -> Answer:
-    code, attempt = svc.access_codes.create(parse(body, CreateAccessCode))
-    return ok(access_code=_codes(svc, [code])[0], action_attempt=views.action_attempt(attempt))
-
-
-def code_get(svc: Services, body: dict[str, Any]) -> Answer:
-    return ok(access_code=_codes(svc, [svc.access_codes.get(parse(body, GetAccessCode))])[0])
-
-
-def code_list(svc: Services, body: dict[str, Any]) -> Answer:
-    codes, next_seq = svc.access_codes.list(parse(body, ListAccessCodes))
-    return ok(access_codes=_codes(svc, codes), pagination=_pagination(next_seq))
-
-
-def code_update(svc: Services, body: dict[str, Any]) -> Answer:
-    attempt = svc.access_codes.update(parse(body, UpdateAccessCode))
-    return ok(action_attempt=views.action_attempt(attempt))
-
-
-def code_delete(svc: Services, body: dict[str, Any]) -> Answer:
-    attempt = svc.access_codes.delete(parse(body, AccessCodeRef))
-    return ok(action_attempt=views.action_attempt(attempt))
-
-
-def device_get(svc: Services, body: dict[str, Any]) -> Answer:
-    return ok(device=views.device(svc.devices.get(parse(body, GetDevice)), svc.workspace_id))
-
-
-def lock_get(svc: Services, body: dict[str, Any]) -> Answer:
-    device = views.device(svc.devices.get(parse(body, GetDevice)), svc.workspace_id)
-    return ok(device=device, lock=device)
-
-
-def device_list(svc: Services, body: dict[str, Any]) -> Answer:
-    found, next_position = svc.devices.list(parse(body, ListDevices))
-    bodies = [views.device(d, svc.workspace_id) for d in found]
-    return ok(devices=bodies, pagination=_pagination(next_position))
-
-
-def lock_list(svc: Services, body: dict[str, Any]) -> Answer:
-    found, _ = svc.devices.list(parse(body, ListDevices))
-    bodies = [views.device(d, svc.workspace_id) for d in found]
-    return ok(devices=bodies, locks=bodies)
-
-
-def lock_door(svc: Services, body: dict[str, Any]) -> Answer:
-    attempt = svc.devices.lock_action(parse(body, LockAction), lock=True)
-    return ok(action_attempt=views.action_attempt(attempt))
-
-
-def unlock_door(svc: Services, body: dict[str, Any]) -> Answer:
-    attempt = svc.devices.lock_action(parse(body, LockAction), lock=False)
-    return ok(action_attempt=views.action_attempt(attempt))
-
-
-ROUTES: dict[str, Route] = {
-    "/access_codes/create": code_create,
-    "/access_codes/get": code_get,
-    "/access_codes/list": code_list,
-    "/access_codes/update": code_update,
-    "/access_codes/delete": code_delete,
-    "/devices/get": device_get,
-    "/devices/list": device_list,
-    "/locks/get": lock_get,
-    "/locks/list": lock_list,
-    "/locks/lock_door": lock_door,
-    "/locks/unlock_door": unlock_door,
-}
-
-
-def answer(svc: Services, request: Any) -> tuple[int, Answer]:
-    """(HTTP-like status, body) for one decoded request {"route": ..., "body": {...}}."""
-    try:
-        if not isinstance(request, dict):
-            raise ApiError(
-                "invalid_input",
-                "The request must be a JSON object naming route and body",
-                validation_errors={"_errors": ["Expected object"]},
-            )
-        route, body = request.get("route"), request.get("body", {})
-        if not isinstance(route, str) or route not in ROUTES:
-            offered = ", ".join(ROUTES)
-            raise invalid("route", f"not a route offered over MQTT (offered: {offered})")
-        if not isinstance(body, dict):
-            raise invalid("body", "must be a JSON object")
-        return 200, ROUTES[route](svc, body)
-    except ApiError as exc:
-        return exc.status, exc.body()
+async def answer(svc: Services, request: Any) -> Answered:
+    """The answer to one decoded request (refusals raise ApiError). A request_id on a route
+    that changes something: its run and the record of its answer are one transaction."""
+    found = read(svc, request)
+    answers = ApiAnswers(svc.store, svc.clock)
+    route, request_id = found.route, found.request_id
+    if request_id is None or route.read_only:
+        return Answered(200, succeeded(await route.answer(found.call)), replayed=False)
+    run = route.run
+    if run is not None:
+        return answers.run_once(request_id, route.path, lambda: succeeded(run(found.call)))
+    # A route that waits (a simulated lock) cannot hold a transaction open across its await:
+    # its answer is recorded once it has one (a retry then gets it; a hub that died before
+    # recording runs it again).
+    earlier = answers.recorded(request_id, route.path)
+    if earlier is not None:
+        return earlier
+    body = succeeded(await route.answer(found.call))
+    answers.record(request_id, route.path, body)
+    return Answered(200, body, replayed=False)

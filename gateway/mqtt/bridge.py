@@ -1,6 +1,10 @@
 """The hub on an MQTT broker: one connection (reconnected with backoff, a last will saying the
 hub is offline), over which it keeps the retained state and Home Assistant's discovery current,
 publishes the event outbox's share in order at QoS 1, and takes lock commands and API requests.
+
+A fleet hub (`[mqtt] hub_id`, docs/FLEET.md) does all of it under `{base}/hubs/{hub_id}/`, also
+keeps its announcement retained (gateway.mqtt.announce) and follows the fleet's webhooks
+document (gateway.mqtt.fleet_webhooks).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import aiomqtt
@@ -20,7 +25,8 @@ from paho.mqtt.properties import Properties
 
 from gateway.config import MqttConfig
 from gateway.host.mqtt_broker import client
-from gateway.mqtt import api, discovery
+from gateway.mqtt import api, discovery, fleet_webhooks
+from gateway.mqtt.announce import announcement
 from gateway.mqtt.state import state_payload
 from gateway.mqtt.topics import LOCK, OFFLINE, ONLINE, UNLOCK, Topics
 from gateway.service.bundle import Services
@@ -45,6 +51,13 @@ def _json(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":"), sort_keys=True).encode()
 
 
+def _version() -> str:
+    try:
+        return version("lockgw")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 class MqttBridge:
     def __init__(
         self,
@@ -55,13 +68,14 @@ class MqttBridge:
     ) -> None:
         self.settings = settings
         self.services = services
-        self.topics = Topics(settings.base_topic, settings.discovery_prefix)
+        self.topics = Topics(settings.base_topic, settings.discovery_prefix, settings.hub_id)
         self.state = MqttState(services.store, services.clock)
         self.events = MqttEvents(services.store, services.clock)
         self._state_wake = asyncio.Event()
         self._events_wake = asyncio.Event()
         self._published: dict[str, bytes] = {}  # retained topic -> what the broker holds
         self._locks_seen: set[str] = set()
+        self._announced: frozenset[str] | None = None  # the devices the broker holds announced
         self.connected = asyncio.Event()
         services.store.on_commit(self._changed)
 
@@ -71,6 +85,8 @@ class MqttBridge:
 
     async def run(self) -> None:
         """Connect, serve the connection until it drops, reconnect (0.5 s doubling to 10 s)."""
+        if self.settings.hub_id is None:  # not (or no longer) in a fleet: no fleet webhooks
+            fleet_webhooks.follow(self.services.webhooks, b"")
         delay = BACKOFF_FIRST
         while True:
             try:
@@ -91,7 +107,9 @@ class MqttBridge:
         async with client(self.settings, will=will) as mqtt:
             log.info("MQTT broker %s: connected", self.settings.url)
             self._published.clear()  # publish everything again on a fresh connection
+            self._announced = None
             await mqtt.publish(self.topics.hub_status, ONLINE, qos=1, retain=True)
+            fleet = [(self.topics.fleet_webhooks, 1)] if self.settings.hub_id else []
             await mqtt.subscribe(
                 [
                     (self.topics.lock_commands, 1),
@@ -100,6 +118,7 @@ class MqttBridge:
                     # Our own retained discovery, as the broker holds it: a lock forgotten while
                     # the hub was away is removed from Home Assistant too.
                     (self.topics.discoveries, 1),
+                    *fleet,
                 ]
             )
             self.connected.set()
@@ -165,6 +184,25 @@ class MqttBridge:
         for gone in self._locks_seen - current:
             await self._forget(mqtt, gone)
         self._locks_seen = current
+        await self._announce(mqtt)
+
+    async def _announce(self, mqtt: aiomqtt.Client) -> None:
+        """A fleet hub's announcement: at connect, and again only when its devices change."""
+        hub_id = self.settings.hub_id
+        if hub_id is None:
+            return
+        device_ids = frozenset(self.state.device_ids())
+        if device_ids == self._announced:
+            return
+        payload = announcement(
+            hub_id=hub_id,
+            workspace_id=self.services.workspace_id,
+            version=_version(),
+            device_ids=device_ids,
+            announced_at=self.services.clock.now(),
+        )
+        await mqtt.publish(self.topics.hub_announcement, _json(payload), qos=1, retain=True)
+        self._announced = device_ids
 
     async def _forget(self, mqtt: aiomqtt.Client, device_id: str) -> None:
         """A lock the hub no longer has: its entities leave Home Assistant, its state is cleared."""
@@ -218,6 +256,8 @@ class MqttBridge:
             elif (object_id := self.topics.object_of_discovery(topic)) is not None:
                 if payload:
                     await self._drop_if_stale(mqtt, object_id)
+            elif topic == self.topics.fleet_webhooks and self.settings.hub_id is not None:
+                fleet_webhooks.follow(self.services.webhooks, payload)
             elif topic == self.topics.api_request:
                 await self._api_request(mqtt, payload, message.properties)
             else:
@@ -255,23 +295,26 @@ class MqttBridge:
                 self.topics.api_responses,
             )
             return
-        status, body = self._answer(payload)
+        status, body, replayed = await self._answer(payload)
         answer = Properties(PacketTypes.PUBLISH)  # type: ignore[no-untyped-call]
         if isinstance(correlation, bytes):
             answer.CorrelationData = correlation
-        answer.UserProperty = [("status", str(status))]
+        # replayed: the recorded answer of an earlier request with this request_id
+        answer.UserProperty = [("status", str(status))] + ([("replayed", "true")] * replayed)
         answer.ContentType = "application/json"
         await mqtt.publish(response_topic, _json(body), qos=1, properties=answer)
 
-    def _answer(self, payload: bytes) -> tuple[int, dict[str, Any]]:
+    async def _answer(self, payload: bytes) -> tuple[int, dict[str, Any], bool]:
+        """(status, body, replayed) as the HTTP API would answer the request."""
         if len(payload) > REQUEST_MAX_BYTES:
             error = ApiError("invalid_input", "The request is too large", status=413)
-            return error.status, error.body()
+            return error.status, error.body(), False
         try:
             # Decoded within the HTTP API's bounds (depth, digits), refused the same way.
-            return api.answer(self.services, decode_object(payload))
+            answered = await api.answer(self.services, decode_object(payload))
+            return answered.status, answered.body, answered.replayed
         except ApiError as refused:
-            return refused.status, refused.body()
+            return refused.status, refused.body(), False
         except Exception as exc:
             fault = store_fault(exc)  # answered as the HTTP API answers it (gateway/api/app.py)
             if fault is None:
@@ -281,4 +324,4 @@ class MqttBridge:
                 log.warning("store %s on an MQTT API request: %s", fault.kind.value, exc)
                 status = 507 if fault.error_type == "hub_store_full" else 503
                 error = ApiError(fault.error_type, fault.message, status=status)
-            return error.status, error.body()
+            return error.status, error.body(), False

@@ -1,4 +1,5 @@
-"""Pruning old events and finished deliveries, in small batches that never block the loop."""
+"""Pruning old events, finished deliveries and recorded API answers (kept 24 hours), in small
+batches that never block the loop."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import asyncio
 from datetime import timedelta
 
 from gateway.clock import Clock
-from gateway.store import events, webhooks
+from gateway.service.api_answers import KEPT_FOR
+from gateway.store import api_answers, events, webhooks
 from gateway.store.db import Store
 
 BATCH = 500
@@ -18,6 +20,7 @@ def prune_once(store: Store, clock: Clock, retention: timedelta) -> int:
     with store.transaction() as conn:
         removed = events.prune(conn, cutoff, BATCH)
         removed += webhooks.prune_delivered(conn, cutoff, BATCH)
+        removed += api_answers.prune(conn, clock.now() - KEPT_FOR, BATCH)
     return removed
 
 

@@ -6,8 +6,10 @@ faster than handing it to a thread. Every API mutation is one `transaction()`.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -56,6 +58,20 @@ def keep_private(path: Path, mode: int) -> None:
         log.warning("%s was readable by other users (mode %o): now %o", path, current, mode)
 
 
+class TransactionBusy(RuntimeError):
+    """A transaction() entered by one task while another task's is open (an `await` inside a
+    transaction would let that happen): a programming error, never a store fault."""
+
+
+def _who() -> tuple[int, int | None]:
+    """The thread, and the asyncio task within it (None outside a running loop)."""
+    try:
+        task = asyncio.current_task()
+    except RuntimeError:
+        task = None
+    return threading.get_ident(), None if task is None else id(task)
+
+
 class FileGone(sqlite3.OperationalError):
     """The database file is no longer the one this store opened."""
 
@@ -88,6 +104,8 @@ class Store:
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.execute("PRAGMA busy_timeout=5000")
             self._commit_listeners: list[Callable[[], None]] = []
+            self._depth = 0  # transactions open (1: the outer one; more: savepoints in it)
+            self._owner: tuple[int, int | None] | None = None
             self._migrate()
             self.workspace_id = self._workspace_id()
 
@@ -132,13 +150,24 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT; rolls back on any exception, so nothing half-applies."""
+        """BEGIN IMMEDIATE ... COMMIT; rolls back on any exception, so nothing half-applies.
+
+        Nested in an open transaction (of the same task), it is a SAVEPOINT: released when the
+        inner block succeeds, rolled back to when it raises (the outer block decides what to do
+        with the exception); commit listeners fire once, at the outer COMMIT. Another task (or
+        thread) entering while a transaction is open would write into it: refused."""
+        if self._depth:
+            if _who() != self._owner:
+                raise TransactionBusy("another task's transaction is open on this store")
+            yield from self._savepoint()
+            return
         try:
             self.check_still_there()
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
             self.faults.saw(exc)
             raise
+        self._depth, self._owner = 1, _who()
         try:
             yield self.conn
             self.conn.execute("COMMIT")
@@ -147,9 +176,27 @@ class Store:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
+        finally:
+            self._depth, self._owner = 0, None
         self.faults.committed()
         for listener in self._commit_listeners:
             listener()
+
+    def _savepoint(self) -> Iterator[sqlite3.Connection]:
+        self._depth += 1
+        name = f"nested_{self._depth}"
+        try:
+            self.conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield self.conn
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute(f"ROLLBACK TO {name}")
+                    self.conn.execute(f"RELEASE {name}")
+                raise
+            self.conn.execute(f"RELEASE {name}")
+        finally:
+            self._depth -= 1
 
     def on_commit(self, listener: Callable[[], None]) -> None:
         """Call `listener` after every committed transaction (the webhook outbox wakes here)."""

@@ -297,4 +297,17 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX owner_login_failures_address ON owner_login_failures (address, failed_at);
     """,
+    # the answers of idempotent API requests (docs/FLEET.md): a request carrying a request_id
+    # is run in the transaction that records its answer here; the same id again gets this
+    # answer without running anything. Kept 24 hours (service/retention.py)
+    """
+    CREATE TABLE api_answers (
+        request_id TEXT PRIMARY KEY,
+        route TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        body TEXT NOT NULL,             -- the answer's JSON body
+        answered_at TEXT NOT NULL
+    );
+    CREATE INDEX api_answers_answered_at ON api_answers (answered_at);
+    """,
 ]

@@ -1,5 +1,5 @@
 """Pydantic's complaints about a request worded as the cloud words them, by field: shared by
-the API (gateway/api/params.py: one `invalid_input` error) and the dashboard's forms (each
+the API (gateway/calls/params.py: one `invalid_input` error) and the dashboard's forms (each
 message shown next to its field)."""
 
 from __future__ import annotations

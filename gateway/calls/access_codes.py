@@ -1,0 +1,140 @@
+"""/access_codes/* (managed and unmanaged): parse, call the service, render."""
+
+from __future__ import annotations
+
+from gateway.calls.call import POST, Answer, Call, Route, changing, reading
+from gateway.domain.models import AccessCode
+from gateway.wire import views
+from gateway.wire.requests import (
+    AccessCodeRef,
+    ConvertUnmanagedAccessCode,
+    CreateAccessCode,
+    CreateMultipleAccessCodes,
+    GenerateCode,
+    GetAccessCode,
+    ListAccessCodes,
+    ListUnmanagedAccessCodes,
+    PullBackupAccessCode,
+    ReportDeviceConstraints,
+    UpdateAccessCode,
+    UpdateMultipleAccessCodes,
+    UpdateUnmanagedAccessCode,
+)
+
+
+def _code(call: Call, code: AccessCode) -> dict[str, object]:
+    return _codes(call, [code])[0]
+
+
+def _codes(call: Call, codes: list[AccessCode]) -> list[dict[str, object]]:
+    svc = call.services
+    backups = svc.access_codes.backups_available(codes)
+    return [
+        views.access_code(c, svc.workspace_id, backup_available=c.access_code_id in backups)
+        for c in codes
+    ]
+
+
+def create(call: Call) -> Answer:
+    code, attempt = call.services.access_codes.create(call.params(CreateAccessCode))
+    return {"access_code": _code(call, code), "action_attempt": views.action_attempt(attempt)}
+
+
+def create_multiple(call: Call) -> Answer:
+    created = call.services.access_codes.create_multiple(call.params(CreateMultipleAccessCodes))
+    return {"access_codes": _codes(call, created)}
+
+
+def get(call: Call) -> Answer:
+    return {"access_code": _code(call, call.services.access_codes.get(call.params(GetAccessCode)))}
+
+
+def list_codes(call: Call) -> Answer:
+    codes, next_seq = call.services.access_codes.list(call.params(ListAccessCodes))
+    return {"access_codes": _codes(call, codes), "pagination": call.pagination(next_seq)}
+
+
+def update(call: Call) -> Answer:
+    attempt = call.services.access_codes.update(call.params(UpdateAccessCode))
+    return {"action_attempt": views.action_attempt(attempt)}
+
+
+def update_multiple(call: Call) -> Answer:
+    call.services.access_codes.update_multiple(call.params(UpdateMultipleAccessCodes))
+    return {}
+
+
+def report_device_constraints(call: Call) -> Answer:
+    call.services.devices.report_constraints(call.params(ReportDeviceConstraints))
+    return {}
+
+
+def delete(call: Call) -> Answer:
+    attempt = call.services.access_codes.delete(call.params(AccessCodeRef))
+    return {"action_attempt": views.action_attempt(attempt)}
+
+
+def generate(call: Call) -> Answer:
+    p = call.params(GenerateCode)
+    # The cloud answers an access-code-shaped object; nothing is stored or programmed.
+    return {"generated_code": _code(call, call.services.access_codes.generate(p))}
+
+
+def pull_backup(call: Call) -> Answer:
+    p = call.params(PullBackupAccessCode)
+    original, backup = call.services.backup_pool.pull(p.access_code_id)
+    workspace_id = call.services.workspace_id
+    return {
+        "access_code": views.access_code(original, workspace_id, backup_available=True),
+        "backup_access_code": views.access_code(backup, workspace_id),
+    }
+
+
+def unmanaged_get(call: Call) -> Answer:
+    code = call.services.unmanaged.get(call.params(GetAccessCode))
+    return {"access_code": views.unmanaged_access_code(code, call.services.workspace_id)}
+
+
+def unmanaged_list(call: Call) -> Answer:
+    svc = call.services
+    codes, next_seq = svc.unmanaged.list(call.params(ListUnmanagedAccessCodes))
+    return {
+        "access_codes": [views.unmanaged_access_code(c, svc.workspace_id) for c in codes],
+        "pagination": call.pagination(next_seq),
+    }
+
+
+def unmanaged_update(call: Call) -> Answer:
+    call.services.unmanaged.update(call.params(UpdateUnmanagedAccessCode))
+    return {}
+
+
+def unmanaged_convert(call: Call) -> Answer:
+    call.services.unmanaged.convert_to_managed(call.params(ConvertUnmanagedAccessCode))
+    return {}
+
+
+def unmanaged_delete(call: Call) -> Answer:
+    p = call.params(AccessCodeRef)
+    attempt = call.services.unmanaged.delete(p.access_code_id)
+    return {"action_attempt": views.action_attempt(attempt)}
+
+
+ROUTES: list[Route] = [
+    changing("/access_codes/create", POST, create),
+    changing("/access_codes/create_multiple", ("POST", "PUT"), create_multiple),
+    reading("/access_codes/get", get),
+    reading("/access_codes/list", list_codes),
+    # Generating stores nothing: a retry may well get another code, as the cloud's does.
+    reading("/access_codes/generate_code", generate),
+    changing("/access_codes/update", ("PATCH", "POST", "PUT"), update),
+    changing("/access_codes/update_multiple", ("PATCH", "POST"), update_multiple),
+    changing("/access_codes/report_device_constraints", POST, report_device_constraints),
+    changing("/access_codes/delete", ("DELETE", "POST"), delete),
+    changing("/access_codes/pull_backup_access_code", POST, pull_backup),
+    reading("/access_codes/unmanaged/get", unmanaged_get),
+    reading("/access_codes/unmanaged/list", unmanaged_list),
+    changing("/access_codes/unmanaged/update", ("PATCH", "POST"), unmanaged_update),
+    changing("/access_codes/unmanaged/convert_to_managed", ("PATCH", "POST"), unmanaged_convert),
+    changing("/access_codes/unmanaged/delete", ("DELETE", "POST"), unmanaged_delete),
+]

@@ -1,0 +1,19 @@
+"""The API's route table, as both surfaces run it: the HTTP API adds each route at its path
+and methods; the MQTT API answers a request naming the route's path."""
+
+from __future__ import annotations
+
+from gateway.calls import access_codes, devices, grants, identities, simulate, webhooks, workspaces
+from gateway.calls.call import Route
+
+ROUTES: list[Route] = [
+    *access_codes.ROUTES,
+    *devices.ROUTES,
+    *simulate.ROUTES,
+    *webhooks.ROUTES,
+    *workspaces.ROUTES,
+    *grants.ROUTES,
+    *identities.ROUTES,
+]
+BY_PATH: dict[str, Route] = {route.path: route for route in ROUTES}
+assert len(BY_PATH) == len(ROUTES), "a path is routed twice"
