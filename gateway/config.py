@@ -7,6 +7,7 @@ the gateway sees is `Config`, typed, with no raw dictionaries left in it.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +68,8 @@ class MqttConfig:
     base_topic: str = "lockgw"
     discovery_prefix: str = "homeassistant"  # Home Assistant's MQTT discovery
     ca_file: Path | None = None  # mqtts: the CA that signed the broker's certificate
+    # A hub of a fleet (docs/FLEET.md): its topics live under `{base_topic}/hubs/{hub_id}/`.
+    hub_id: str | None = None
 
     @property
     def tls(self) -> bool:
@@ -170,14 +173,31 @@ class _ZWave(_Section):
         return None if url is None else _url(url, ("ws", "wss"))
 
 
+# A fleet hub's name: also its broker user (the fleet's ACL names each hub by it) and one topic
+# level, so no `/`, `+` or `#`.
+HUB_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+
+
 class _Mqtt(_Section):
     url: str
     username: str | None = None
     password: str | None = None
-    client_id: Annotated[str, Field(min_length=1, max_length=64)] = "lockgw"
+    # None: "lockgw", or "lockgw-<hub_id>" for a fleet hub (one broker, one client id each).
+    client_id: Annotated[str, Field(min_length=1, max_length=64)] | None = None
     base_topic: str = "lockgw"
     discovery_prefix: str = "homeassistant"
     ca_file: str | None = None
+    hub_id: str | None = None
+
+    @field_validator("hub_id")
+    @classmethod
+    def _hub_id(cls, hub_id: str | None) -> str | None:
+        if hub_id is not None and not HUB_ID.match(hub_id):
+            raise ValueError(
+                "must be 1 to 63 lower-case letters, digits, - or _, starting with a letter or "
+                "digit (it is a topic level and the hub's broker user in the fleet)"
+            )
+        return hub_id
 
     @field_validator("base_topic", "discovery_prefix")
     @classmethod
@@ -349,11 +369,18 @@ def _mqtt(section: _Mqtt | None, origin: str) -> MqttConfig | None:
         url=section.url,
         username=section.username,
         password=section.password,
-        client_id=section.client_id,
+        client_id=section.client_id or _client_id(section.hub_id),
         base_topic=section.base_topic,
         discovery_prefix=section.discovery_prefix,
         ca_file=None if section.ca_file is None else Path(section.ca_file),
+        hub_id=section.hub_id,
     )
+
+
+def _client_id(hub_id: str | None) -> str:
+    """Hubs of a fleet share one broker: each its own client id (the same id would make the
+    broker drop one hub's connection whenever another connects)."""
+    return "lockgw" if hub_id is None else f"lockgw-{hub_id}"
 
 
 def load(path: Path | None) -> Config:

@@ -123,6 +123,7 @@ class Gateway:
         settings = self.config.mqtt
         if settings is None:
             MqttEvents(self.store, self.clock).set_enabled(False)
+            self.services.webhooks.follow_fleet(())  # no longer in a fleet: its webhooks go
             return
         from gateway.mqtt.bridge import MqttBridge  # aiomqtt loads only when [mqtt] is set
 

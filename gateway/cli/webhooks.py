@@ -95,6 +95,13 @@ def _add(args: argparse.Namespace, store: Store) -> int:
                 file=sys.stderr,
             )
             return 2
+        if known is not None and known.origin == webhooks.FLEET:
+            print(
+                f"lockgw: {url} is a fleet webhook: its secret and event types are set through "
+                "the fleet's front",
+                file=sys.stderr,
+            )
+            return 2
         if known is not None and events is None:
             events = known.event_types  # rotating the secret keeps what the endpoint hears
         origin = webhooks.CLI if known is None else known.origin
@@ -115,6 +122,13 @@ def _remove(webhook_id: str, store: Store, config: Config) -> int:
             print(
                 f"lockgw: {hook.url} is declared in the config file ([[webhooks]]): remove it "
                 "there (it would come back at the next start)",
+                file=sys.stderr,
+            )
+            return 2
+        if hook.origin == webhooks.FLEET:
+            print(
+                f"lockgw: {hook.url} is a fleet webhook: remove it through the fleet's front "
+                "(webhooks/delete); the hub follows the fleet's document",
                 file=sys.stderr,
             )
             return 2

@@ -4,7 +4,8 @@ One store holds every webhook, whoever declared it (the config file, `lockgw web
 API), and the outbox delivers to each alike. A URL is registered once: creating it again sets
 its event types and answers the same webhook and secret (an app that registers at start-up
 keeps working). The config file's webhooks are listed but read-only here: changed or removed
-only in the file, which the daemon applies at every start.
+only in the file, which the daemon applies at every start. So are a fleet hub's `fleet`
+webhooks: the fleet's fronts declare them (docs/FLEET.md), and the hub follows their document.
 
 URLs follow the rule the config file and the CLI follow (`gateway.config.check_webhook_url`);
 event types must be ones the hub emits, so no endpoint silently never fires.
@@ -13,21 +14,31 @@ event types must be ones the hub emits, so no endpoint silently never fires.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 
 from gateway.clock import Clock
 from gateway.config import check_webhook_url
 from gateway.domain.event_types import EVENT_TYPES, closest_event_type, unknown_event_types
 from gateway.store import webhooks
 from gateway.store.db import Store
-from gateway.store.webhooks import Webhook
+from gateway.store.webhooks import FleetChanges, Webhook
 from gateway.webhooks.signing import new_secret
 from gateway.wire.errors import NotFound, invalid
+from gateway.wire.fleet_webhooks import FleetWebhook
 from gateway.wire.webhooks import ALL_EVENTS, CreateWebhook, UpdateWebhook, WebhookRef
 
 DECLARED_IN_CONFIG = (
     "is declared in the hub's config file ([[webhooks]]): the hub's owner changes or removes "
     "it there"
 )
+DECLARED_BY_FLEET = (
+    "is a fleet webhook (declared through the fleet's front, in its webhooks document): it is "
+    "changed or removed through the front"
+)
+
+
+def _declared_elsewhere(hook: Webhook) -> str:
+    return DECLARED_BY_FLEET if hook.origin == webhooks.FLEET else DECLARED_IN_CONFIG
 
 
 class Webhooks:
@@ -43,8 +54,8 @@ class Webhooks:
             if known is None:
                 now = self.clock.now()
                 return webhooks.add(conn, url, new_secret(), types, now, origin=webhooks.API)
-            if known.declared_in_config:
-                raise invalid("url", f"{DECLARED_IN_CONFIG} (webhook {known.webhook_id})")
+            if known.read_only:
+                raise invalid("url", f"{_declared_elsewhere(known)} (webhook {known.webhook_id})")
             webhooks.set_event_types(conn, known.webhook_id, types)
             return _webhook(conn, known.webhook_id)
 
@@ -65,6 +76,12 @@ class Webhooks:
             _writable(conn, p.webhook_id)
             webhooks.remove(conn, p.webhook_id)  # its queued deliveries go with it
 
+    def follow_fleet(self, wanted: Sequence[FleetWebhook]) -> FleetChanges:
+        """The fleet's document as the `fleet` webhooks, in one transaction: from the next
+        event on, the outbox delivers to exactly these (signed with their secrets)."""
+        with self.store.transaction() as conn:
+            return webhooks.follow_fleet(conn, wanted, self.clock.now())
+
 
 def _webhook(conn: sqlite3.Connection, webhook_id: str) -> Webhook:
     found = webhooks.get(conn, webhook_id)
@@ -75,8 +92,8 @@ def _webhook(conn: sqlite3.Connection, webhook_id: str) -> Webhook:
 
 def _writable(conn: sqlite3.Connection, webhook_id: str) -> Webhook:
     found = _webhook(conn, webhook_id)
-    if found.declared_in_config:
-        raise invalid("webhook_id", DECLARED_IN_CONFIG)
+    if found.read_only:
+        raise invalid("webhook_id", _declared_elsewhere(found))
     return found
 
 

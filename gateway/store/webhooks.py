@@ -6,16 +6,19 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from gateway.store import mqtt_outbox
 from gateway.store.rows import iso, moment
+from gateway.wire.fleet_webhooks import FleetWebhook
 
-# Who declared a webhook. One store serves all three: the outbox delivers to each alike.
+# Who declared a webhook. One store serves them all: the outbox delivers to each alike.
 CONFIG = "config"  # a [[webhooks]] entry of the config file, applied at every start
 CLI = "cli"  # `lockgw webhooks add`
 API = "api"  # /webhooks/create
+FLEET = "fleet"  # the fleet's webhooks document (docs/FLEET.md), followed by a fleet hub
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,12 @@ class Webhook:
     def declared_in_config(self) -> bool:
         """The config file owns it: changed or removed there, never through the API."""
         return self.origin == CONFIG
+
+    @property
+    def read_only(self) -> bool:
+        """Declared elsewhere (the config file, the fleet's document): the hub's API lists it
+        but never changes it."""
+        return self.origin in (CONFIG, FLEET)
 
 
 @dataclass(frozen=True)
@@ -108,6 +117,67 @@ def remove(conn: sqlite3.Connection, webhook_id: str) -> bool:
 
 def all_webhooks(conn: sqlite3.Connection) -> list[Webhook]:
     return [_webhook(r) for r in conn.execute("SELECT * FROM webhooks ORDER BY created_at, rowid")]
+
+
+@dataclass
+class FleetChanges:
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    # Fleet webhooks left out: their URL (or id) is one of the hub's own webhooks already.
+    clashing: list[str] = field(default_factory=list)
+
+
+def follow_fleet(
+    conn: sqlite3.Connection, wanted: Sequence[FleetWebhook], now: datetime
+) -> FleetChanges:
+    """Make the `fleet` webhooks exactly `wanted` (by webhook id): new ones added, others given
+    their URL, secret and event types, those no longer wanted removed with their queued
+    deliveries. A URL or id the hub's own webhooks (config, CLI, API) hold already stays theirs.
+    """
+    changes = FleetChanges()
+    held = {w.webhook_id: w for w in all_webhooks(conn) if w.origin == FLEET}
+    ids = {w.webhook_id for w in wanted}
+    for gone in held.keys() - ids:
+        remove(conn, gone)
+        changes.removed += 1
+    # URLs may move between fleet webhooks: free every URL that changes first (unique URLs).
+    for hook in wanted:
+        known = held.get(hook.webhook_id)
+        if known is not None and known.url != hook.url:
+            conn.execute(
+                "UPDATE webhooks SET url = ? WHERE webhook_id = ?",
+                (f"fleet-moving:{hook.webhook_id}", hook.webhook_id),
+            )
+    for hook in wanted:
+        owner = by_url(conn, hook.url)
+        same_id = get(conn, hook.webhook_id)
+        if (owner is not None and owner.webhook_id != hook.webhook_id) or (
+            same_id is not None and same_id.origin != FLEET
+        ):
+            changes.clashing.append(hook.webhook_id)
+            if hook.webhook_id in held and same_id is not None and same_id.origin == FLEET:
+                remove(conn, hook.webhook_id)  # it cannot have the URL it now names
+                changes.removed += 1
+            continue
+        if same_id is None:
+            conn.execute(
+                "INSERT INTO webhooks (webhook_id, url, secret, event_types, created_at, origin) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (hook.webhook_id, hook.url, hook.secret, _types(hook.event_types), iso(now), FLEET),
+            )
+            changes.added += 1
+        elif (same_id.url, same_id.secret, same_id.event_types) != (
+            hook.url,
+            hook.secret,
+            hook.event_types,
+        ):
+            conn.execute(
+                "UPDATE webhooks SET url = ?, secret = ?, event_types = ? WHERE webhook_id = ?",
+                (hook.url, hook.secret, _types(hook.event_types), hook.webhook_id),
+            )
+            changes.changed += 1
+    return changes
 
 
 def enqueue(conn: sqlite3.Connection, event_id: str, event_type: str, now: datetime) -> None:

@@ -46,17 +46,18 @@ class WebhookFields(Protocol):
     def event_types(self) -> tuple[str, ...] | None: ...
 
     @property
-    def declared_in_config(self) -> bool: ...
+    def read_only(self) -> bool: ...
 
 
 def webhook(hook: WebhookFields, *, with_secret: bool) -> dict[str, Any]:
     """The cloud's `webhook`. Its signing secret only when asked for (create and get), and
-    never that of a webhook the config file declares: the owner wrote that one there."""
+    never that of a webhook declared elsewhere: the owner wrote it in the config file, or the
+    fleet's front holds it (docs/FLEET.md)."""
     body: dict[str, Any] = {
         "webhook_id": hook.webhook_id,
         "url": hook.url,
         "event_types": [ALL_EVENTS] if hook.event_types is None else list(hook.event_types),
     }
-    if with_secret and not hook.declared_in_config:
+    if with_secret and not hook.read_only:
         body["secret"] = hook.secret
     return body

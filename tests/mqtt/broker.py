@@ -1,6 +1,7 @@
 """A real Mosquitto broker for the tests: its own config on free ports, a password file, the
-ACL of docs/mqtt-acl.example, a TLS listener with a self-signed certificate made here, and
-persistence (sessions and retained messages survive a restart, as on a real install)."""
+ACL of docs/mqtt-acl.example (or another ACL and users: the fleet's), a TLS listener with a
+self-signed certificate made here, and persistence (sessions and retained messages survive a
+restart, as on a real install)."""
 
 from __future__ import annotations
 
@@ -53,16 +54,19 @@ def make_certificate(folder: Path) -> tuple[Path, Path]:
 
 
 class Mosquitto:
-    def __init__(self, folder: Path) -> None:
+    def __init__(
+        self, folder: Path, *, acl: Path = ACL_EXAMPLE, users: dict[str, str] | None = None
+    ) -> None:
         if shutil.which("mosquitto") is None:
             raise RuntimeError("mosquitto is not installed (scripts/system-packages installs it)")
         self.folder = folder
+        self.users = USERS if users is None else users
         self.port = free_port()
         self.tls_port = free_port()
         self.cert, key = make_certificate(folder)
         passwords = folder / "passwords"
         passwords.write_text("")
-        for user, password in USERS.items():
+        for user, password in self.users.items():
             subprocess.run(
                 ["mosquitto_passwd", "-b", str(passwords), user, password],
                 check=True,
@@ -75,7 +79,7 @@ class Mosquitto:
 per_listener_settings false
 allow_anonymous false
 password_file {passwords}
-acl_file {ACL_EXAMPLE}
+acl_file {acl}
 persistence true
 persistence_location {folder / "store"}/
 log_dest stderr
@@ -150,7 +154,7 @@ class Recorder:
             client_id=self.client_id or f"test-{self.user}-{free_port()}",
             protocol=paho.MQTTv5,
         )
-        client.username_pw_set(self.user, USERS[self.user])
+        client.username_pw_set(self.user, self.broker.users[self.user])
         client.reconnect_delay_set(0.1, 1)
         client.on_connect = self._connected
         client.on_subscribe = self._subscribed
