@@ -13,6 +13,7 @@ from pathlib import Path
 
 from gateway.cli.ble import add_ble_commands
 from gateway.cli.data_dir import ask_for_data_dir, no_database
+from gateway.cli.fleet import add_fleet_commands
 from gateway.cli.owner import add_owner_commands, run_owner_command
 from gateway.cli.passwd import add_passwd_commands
 from gateway.cli.status import add_status_command
@@ -65,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     add_status_command(commands)
     add_ble_commands(commands)
     add_zwave_commands(commands)
+    add_fleet_commands(commands)
 
     hooks = commands.add_parser("webhooks", help="manage webhook endpoints")
     hook_commands = hooks.add_subparsers(dest="webhooks_command", required=True)
@@ -172,6 +174,10 @@ def _run(args: argparse.Namespace, config: Config) -> int:
         from gateway.cli.zwave import run_zwave
 
         return run_zwave(args, config)
+    if args.command == "fleet":  # a front's data dir is required by its parser
+        from gateway.cli.fleet import run_fleet
+
+        return run_fleet(args, config)
     question = ask_for_data_dir(args)
     if question is not None:  # never fall back on /var/lib/lockgw (and create it) unasked
         print(question, file=sys.stderr)

@@ -1,1 +1,2 @@
-"""The fleet front: one Seam-shaped HTTP API for many hubs, forwarded over an MQTT broker (docs/FLEET.md)."""
+"""The fleet front: one Seam-shaped HTTP API for many hubs, forwarded over an MQTT broker
+(docs/FLEET.md)."""
