@@ -6,12 +6,15 @@ Our own HTTP API is never called."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from gateway.calls.call import RequestCall, Route, succeeded
 from gateway.calls.table import BY_PATH
-from gateway.service.api_answers import MAX_REQUEST_ID, Answered, ApiAnswers
+from gateway.service.api_answers import MAX_REQUEST_ID, Answered, ApiAnswers, Requested
 from gateway.service.bundle import Services
 from gateway.wire.errors import ApiError, invalid
 
@@ -23,6 +26,11 @@ class Request:
     route: Route
     call: RequestCall
     request_id: str | None
+    fingerprint: str  # a digest of the parameters: one request_id, one request
+
+
+def _fingerprint(parameters: object) -> str:
+    return hashlib.sha256(orjson.dumps(parameters, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 def _query(value: Any) -> list[tuple[str, str]]:
@@ -57,11 +65,14 @@ def read(svc: Services, request: Any) -> Request:
     if "query" in request:
         if "body" in request:
             raise invalid("query", "a request carries a body or a query, not both")
-        return Request(BY_PATH[path], RequestCall(svc, query=_query(request["query"])), request_id)
+        query = _query(request["query"])
+        call = RequestCall(svc, query=query)
+        return Request(BY_PATH[path], call, request_id, _fingerprint({"query": query}))
     body = request.get("body", {})
     if not isinstance(body, dict):
         raise invalid("body", "must be a JSON object")
-    return Request(BY_PATH[path], RequestCall(svc, body=body), request_id)
+    call = RequestCall(svc, body=body)
+    return Request(BY_PATH[path], call, request_id, _fingerprint({"body": body}))
 
 
 async def answer(svc: Services, request: Any) -> Answered:
@@ -72,15 +83,16 @@ async def answer(svc: Services, request: Any) -> Answered:
     route, request_id = found.route, found.request_id
     if request_id is None or route.read_only:
         return Answered(200, succeeded(await route.answer(found.call)), replayed=False)
+    requested = Requested(request_id, route.path, found.fingerprint)
     run = route.run
     if run is not None:
-        return answers.run_once(request_id, route.path, lambda: succeeded(run(found.call)))
+        return answers.run_once(requested, lambda: succeeded(run(found.call)))
     # A route that waits (a simulated lock) cannot hold a transaction open across its await:
     # its answer is recorded once it has one (a retry then gets it; a hub that died before
     # recording runs it again).
-    earlier = answers.recorded(request_id, route.path)
+    earlier = answers.recorded(requested)
     if earlier is not None:
         return earlier
     body = succeeded(await route.answer(found.call))
-    answers.record(request_id, route.path, body)
+    answers.record(requested, body)
     return Answered(200, body, replayed=False)

@@ -44,7 +44,9 @@ REFRESH_EVERY = 30.0  # state is published on every commit, and at least this of
 # More than STATE_BURST readings of the state within STATE_BURST_WINDOW seconds: pause.
 STATE_BURST, STATE_BURST_WINDOW, STATE_PAUSE = 5, 0.1, 0.05
 BATCH = 100
-REQUEST_MAX_BYTES = 256 * 1024
+BODY_MAX_BYTES = 256 * 1024  # an HTTP request's body (gateway/api/app.py, a fleet front's)
+# A request over MQTT carries such a body in its envelope (route, request_id): room for both.
+REQUEST_MAX_BYTES = BODY_MAX_BYTES + 4 * 1024
 
 
 def _json(value: Any) -> bytes:
@@ -307,7 +309,9 @@ class MqttBridge:
     async def _answer(self, payload: bytes) -> tuple[int, dict[str, Any], bool]:
         """(status, body, replayed) as the HTTP API would answer the request."""
         if len(payload) > REQUEST_MAX_BYTES:
-            error = ApiError("invalid_input", "The request is too large", status=413)
+            error = ApiError(
+                "request_too_large", f"The body exceeds {BODY_MAX_BYTES} bytes", status=413
+            )
             return error.status, error.body(), False
         try:
             # Decoded within the HTTP API's bounds (depth, digits), refused the same way.

@@ -17,31 +17,34 @@ from gateway.store.rows import iso
 class Recorded:
     request_id: str
     route: str
+    fingerprint: str
     status: int
     body: dict[str, Any]
 
 
 def find(conn: sqlite3.Connection, request_id: str) -> Recorded | None:
     row = conn.execute(
-        "SELECT route, status, body FROM api_answers WHERE request_id = ?", (request_id,)
+        "SELECT route, fingerprint, status, body FROM api_answers WHERE request_id = ?",
+        (request_id,),
     ).fetchone()
     if row is None:
         return None
-    return Recorded(request_id, str(row[0]), int(row[1]), orjson.loads(row[2]))
+    return Recorded(request_id, str(row[0]), str(row[1]), int(row[2]), orjson.loads(row[3]))
 
 
 def record(
     conn: sqlite3.Connection,
     request_id: str,
     route: str,
+    fingerprint: str,
     status: int,
     body: dict[str, Any],
     now: datetime,
 ) -> None:
     conn.execute(
-        "INSERT INTO api_answers (request_id, route, status, body, answered_at) "
-        "VALUES (?, ?, ?, ?, ?)",
-        (request_id, route, status, orjson.dumps(body).decode(), iso(now)),
+        "INSERT INTO api_answers (request_id, route, fingerprint, status, body, answered_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (request_id, route, fingerprint, status, orjson.dumps(body).decode(), iso(now)),
     )
 
 

@@ -304,6 +304,7 @@ MIGRATIONS: list[str] = [
     CREATE TABLE api_answers (
         request_id TEXT PRIMARY KEY,
         route TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,      -- sha256 of the request's parameters
         status INTEGER NOT NULL,
         body TEXT NOT NULL,             -- the answer's JSON body
         answered_at TEXT NOT NULL
