@@ -53,7 +53,7 @@ def check_restored_slots(
         if (
             code is not None
             and is_leaving(code, now)
-            and not slots.holds_code(conn, code.access_code_id)
+            and not slots.holds_code(conn, code.device_id, code.access_code_id)
         ):
             forget(conn, code, now)
     _take_back_unplaced(conn, device, readings, workspace_id, now)

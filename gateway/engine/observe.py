@@ -102,7 +102,11 @@ def _observe_owned(
             slots.free(conn, device.device_id, reading.slot)
             code = access_codes.get(conn, row.access_code_id or "")
             leaving = code is not None and is_leaving(code, now)
-            if code is not None and leaving and not slots.holds_code(conn, code.access_code_id):
+            if (
+                code is not None
+                and leaving
+                and not slots.holds_code(conn, code.device_id, code.access_code_id)
+            ):
                 forget(conn, code, now)
         return
     if row.code is None and not reading.occupied:
@@ -115,7 +119,9 @@ def _observe_owned(
     if not reading.occupied and not _wanted_now(code, now):
         # Emptied at the keypad, but the code was leaving the lock anyway: that is done.
         slots.free(conn, device.device_id, reading.slot)
-        if is_leaving(code, now) and not slots.holds_code(conn, code.access_code_id):
+        if is_leaving(code, now) and not slots.holds_code(
+            conn, code.device_id, code.access_code_id
+        ):
             forget(conn, code, now)
         return
     new_pin = reading.code if reading.occupied and not reading.masked else None

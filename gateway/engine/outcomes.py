@@ -257,7 +257,7 @@ def confirm_clear(
             access_code_id=code.access_code_id,
         )
     if is_leaving(code, now):
-        if not slots.holds_code(conn, code.access_code_id):
+        if not slots.holds_code(conn, code.device_id, code.access_code_id):
             forget(conn, code, now)
         return
     code = replace(

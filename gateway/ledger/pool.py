@@ -18,7 +18,7 @@ from datetime import datetime
 from gateway.domain.codegen import NoCodeAvailable, generate_code
 from gateway.domain.issues import with_issue, without
 from gateway.domain.models import POOL, AccessCode, CodeStatus, Device, Issue
-from gateway.domain.rules import appearance, taken_pins
+from gateway.domain.rules import appearance
 from gateway.ledger.forget import forget
 from gateway.store import access_codes, devices, slots
 from gateway.store import pool as pool_store
@@ -72,7 +72,7 @@ def refill(conn: sqlite3.Connection, device: Device, now: datetime) -> int:
     """Declare new pool codes until the pool has its size again; returns how many."""
     missing = device.pool_size_in_use - pool_store.waiting(conn, device.device_id)
     added = 0
-    taken = taken_pins(access_codes.pin_uses(conn, device.device_id)) if missing > 0 else set()
+    taken = access_codes.taken_pins(conn, device.device_id) if missing > 0 else set()
     for _ in range(max(0, missing)):
         try:
             pin = generate_code(device.capabilities.code_rules, taken)
@@ -138,7 +138,7 @@ def retire_backup(conn: sqlite3.Connection, access_code_id: str, now: datetime) 
     backup = access_codes.get(conn, access_code_id)
     if backup is None or backup.deleting:
         return
-    if slots.holds_code(conn, access_code_id):
+    if slots.holds_code(conn, backup.device_id, access_code_id):
         access_codes.save(conn, replace(backup, deleting=True, status=CodeStatus.REMOVING))
     else:
         forget(conn, backup, now)

@@ -22,7 +22,7 @@ from gateway.domain.models import (
     Device,
     Mutation,
 )
-from gateway.domain.rules import appearance, taken_pins
+from gateway.domain.rules import appearance
 from gateway.ledger.forget import forget
 from gateway.ledger.journal import record
 from gateway.ledger.pool import activate_pool, retire_backup
@@ -115,7 +115,7 @@ class AccessCodes:
     ) -> str | None:
         """A generated PIN every lock accepts (whatever their order); None when the locks'
         rules leave no common one and the request asks for random codes then."""
-        taken = [taken_pins(access_codes.pin_uses(conn, d.device_id)) for d in device_list]
+        taken = [access_codes.taken_pins(conn, d.device_id) for d in device_list]
         try:
             return generate_for_all(device_list, taken, p.preferred_code_length)
         except NoCodeAvailable as exc:
@@ -158,12 +158,14 @@ class AccessCodes:
             raise invalid(
                 "use_backup_access_code_pool", "this device does not support a backup code pool"
             )
-        codes = access_codes.pin_uses(conn, device.device_id)
-        window = (p.starts_at, p.ends_at)
+        # Only what each case needs of the lock's other codes: their PINs to pick a fresh one,
+        # or the codes holding the PIN asked for to check it (not every code with its window).
         if pin is None:
-            pin = generate_for(device, taken_pins(codes), p.preferred_code_length)
+            taken = access_codes.taken_pins(conn, device.device_id)
+            pin = generate_for(device, taken, p.preferred_code_length)
         else:
-            pin = checked_pin(conn, device, codes, pin, window, field=field)
+            holding = access_codes.pin_uses(conn, device.device_id, pin=pin)
+            pin = checked_pin(conn, device, holding, pin, (p.starts_at, p.ends_at), field=field)
         return AccessCode(
             access_code_id=str(uuid.uuid4()),
             device_id=device.device_id,
@@ -240,7 +242,7 @@ class AccessCodes:
         """A PIN the lock would accept, shaped as an access code; nothing is stored or sent."""
         conn = self.store.conn
         device = lookup.managed_device(conn, p.device_id)
-        pin = generate_for(device, taken_pins(access_codes.pin_uses(conn, device.device_id)), None)
+        pin = generate_for(device, access_codes.taken_pins(conn, device.device_id), None)
         return AccessCode(
             access_code_id=str(uuid.uuid4()),
             device_id=device.device_id,
@@ -303,7 +305,7 @@ class AccessCodes:
             if code.pulled_backup_access_code_id is not None:
                 # The backup was handed out for this stay: it goes with it.
                 retire_backup(conn, code.pulled_backup_access_code_id, now)
-            if not slots.holds_code(conn, code.access_code_id):
+            if not slots.holds_code(conn, code.device_id, code.access_code_id):
                 # Never reached the lock: nothing to clear, so it is gone at once.
                 attempt.status = ActionStatus.SUCCESS
                 attempt.result = {}

@@ -172,10 +172,10 @@ def _pin(
     or when the code moves to another window."""
     pin = old.code
     if p.code is not None and p.code != old.code:
-        codes = access_codes.pin_uses(conn, device.device_id)
+        codes = access_codes.pin_uses(conn, device.device_id, pin=p.code)
         pin = checked_pin(conn, device, codes, p.code, window, ignore=old.access_code_id)
     elif window != (old.starts_at, old.ends_at) and pin is not None:
-        codes = access_codes.pin_uses(conn, device.device_id)
+        codes = access_codes.pin_uses(conn, device.device_id, pin=pin)
         checked_pin(conn, device, codes, pin, window, ignore=old.access_code_id)
     return pin
 

@@ -38,7 +38,8 @@ def pin_problem(
     problems = pin_problems(pin, device.capabilities)
     if problems:
         return f"{'; '.join(problems)} on {device.name}"
-    if conflicting_code(pin, window, access_codes.pin_uses(conn, device.device_id)) is not None:
+    holding = access_codes.pin_uses(conn, device.device_id, pin)
+    if conflicting_code(pin, window, holding) is not None:
         return f"is already in use on {device.name}"
     return None
 
@@ -105,7 +106,7 @@ def remove(conn: sqlite3.Connection, code: AccessCode, now: datetime) -> None:
     """Take a code off its lock: at once when the lock never held it, else via the reconciler."""
     if code.pulled_backup_access_code_id is not None:
         retire_backup(conn, code.pulled_backup_access_code_id, now)
-    if not slots.holds_code(conn, code.access_code_id):
+    if not slots.holds_code(conn, code.device_id, code.access_code_id):
         forget(conn, code, now)
         return
     action_attempts.insert(

@@ -20,7 +20,6 @@ from gateway.domain.codegen import NoCodeAvailable, common_code_for
 from gateway.domain.grant_plan import CodeWindow, WindowRefused, code_window
 from gateway.domain.grants import CODE_MODE, AccessGrant, AccessMethod, MethodCode, RequestedMethod
 from gateway.domain.models import Device
-from gateway.domain.rules import taken_pins
 from gateway.domain.timefmt import to_iso
 from gateway.ledger.journal import record
 from gateway.service import grant_codes, grant_sync, lookup
@@ -196,7 +195,7 @@ class AccessGrants:
                 if problem is not None:
                     raise invalid(METHODS, f"code {problem}")
             return requested
-        taken = [taken_pins(access_codes.pin_uses(conn, d.device_id)) | chosen for d in locks]
+        taken = [access_codes.taken_pins(conn, d.device_id) | chosen for d in locks]
         try:
             return common_code_for([d.capabilities.code_rules for d in locks], taken)
         except NoCodeAvailable as exc:

@@ -27,33 +27,49 @@ COLUMNS = (
 _PLACEHOLDERS = ", ".join("?" for _ in COLUMNS.split(","))
 
 
+# Stored status text -> CodeStatus by a dict lookup (the Enum call costs more, per row).
+_STATUSES = {status.value: status for status in CodeStatus}
+
+
+def _time(text: str | None) -> datetime | None:
+    """A stored time; the store writes every time as to_iso does (UTC, "Z"), so that is the
+    fast path (rows.moment for anything else)."""
+    if text is None:
+        return None
+    return datetime.fromisoformat(text) if text[-1:] == "Z" else moment(text)
+
+
 def _from_row(row: tuple[Any, ...]) -> AccessCode:
-    """Rows come as plain tuples in COLUMNS order (faster than sqlite3.Row on long lists)."""
-    created_at = moment(row[4])
+    """Rows come as plain tuples in COLUMNS order (faster than sqlite3.Row on long lists).
+
+    Listing a lock's codes builds one of these per row: positional arguments (in the
+    dataclass's field order), stored flags compared with 1 and empty issue lists taken as
+    they are cost a third of keyword arguments, bool() and the generic converters."""
+    created_at = _time(row[4])
     assert created_at is not None
     return AccessCode(
-        access_code_id=row[0],
-        device_id=row[1],
-        name=row[2],
-        code=row[3],
-        created_at=created_at,
-        status=CodeStatus(row[5]),
-        starts_at=moment(row[6]),
-        ends_at=moment(row[7]),
-        common_code_key=row[8],
-        is_managed=bool(row[9]),
-        is_external_modification_allowed=bool(row[10]),
-        use_backup_access_code_pool=bool(row[11]),
-        prefer_native_scheduling=bool(row[12]),
-        is_backup=bool(row[13]),
-        pulled_backup_access_code_id=row[14],
-        is_scheduled_on_device=bool(row[15]),
-        appearance_name=row[16],
-        deleting=bool(row[17]),
-        errors=issues_from_json(row[18]),
-        warnings=issues_from_json(row[19]),
-        pending_mutations=mutations_from_json(row[20]),
-        pool_state=row[21],
+        row[0],  # access_code_id
+        row[1],  # device_id
+        row[2],  # name
+        row[3],  # code
+        created_at,
+        _STATUSES[row[5]],
+        _time(row[6]),  # starts_at
+        _time(row[7]),  # ends_at
+        row[8],  # common_code_key
+        row[9] == 1,  # is_managed
+        row[10] == 1,  # is_external_modification_allowed
+        row[11] == 1,  # use_backup_access_code_pool
+        row[12] == 1,  # prefer_native_scheduling
+        row[13] == 1,  # is_backup
+        row[14],  # pulled_backup_access_code_id
+        row[15] == 1,  # is_scheduled_on_device
+        row[16],  # appearance_name
+        row[17] == 1,  # deleting
+        row[21],  # pool_state
+        [] if row[18] == "[]" else issues_from_json(row[18]),  # errors
+        [] if row[19] == "[]" else issues_from_json(row[19]),  # warnings
+        [] if row[20] == "[]" else mutations_from_json(row[20]),  # pending_mutations
     )
 
 
@@ -127,15 +143,31 @@ def find_by_code(
     return _from_row(rows[0]) if rows else None
 
 
-def pin_uses(conn: sqlite3.Connection, device_id: str) -> list[PinUse]:
-    """The PINs a lock holds or will hold, with their windows (cheap: no full rows)."""
+def pin_uses(conn: sqlite3.Connection, device_id: str, pin: str | None = None) -> list[PinUse]:
+    """The PINs a lock holds or will hold, with their windows (cheap: no full rows). `pin`:
+    only the codes holding that PIN, which is all a duplicate check (rules.conflicting_code)
+    looks at."""
+    sql = (
+        "SELECT access_code_id, code, starts_at, ends_at, is_managed, deleting FROM access_codes "
+        "WHERE device_id = ? AND code IS NOT NULL"
+    )
+    rows = (
+        _rows(conn, sql, (device_id,))
+        if pin is None
+        else _rows(conn, sql + " AND code = ?", (device_id, pin))
+    )
+    return [PinUse(r[0], r[1], _time(r[2]), _time(r[3]), r[4] == 1, r[5] == 1) for r in rows]
+
+
+def taken_pins(conn: sqlite3.Connection, device_id: str) -> set[str]:
+    """What rules.taken_pins makes of pin_uses (the PINs a new code on this lock must not use:
+    every code's, pool codes included, unless it is leaving), read without the windows."""
     rows = _rows(
         conn,
-        "SELECT access_code_id, code, starts_at, ends_at, is_managed, deleting FROM access_codes "
-        "WHERE device_id = ? AND code IS NOT NULL",
+        "SELECT code FROM access_codes WHERE device_id = ? AND code IS NOT NULL AND deleting = 0",
         (device_id,),
     )
-    return [PinUse(r[0], r[1], moment(r[2]), moment(r[3]), bool(r[4]), bool(r[5])) for r in rows]
+    return {r[0] for r in rows}
 
 
 class CodeRow(NamedTuple):
@@ -182,7 +214,7 @@ def plan_rows(
             moment(r[4]),
             bool(r[5]),
             bool(r[6]),
-            CodeStatus(r[7]),
+            _STATUSES[r[7]],
             frozenset() if r[8] == "[]" else frozenset(i.code for i in issues_from_json(r[8])),
             bool(r[9]),
             parse_iso(r[10]),

@@ -120,9 +120,11 @@ def latest(
 
 
 def prune(conn: sqlite3.Connection, before: datetime, batch: int) -> int:
-    """Delete up to `batch` events older than `before` (small batches: never blocks for long)."""
+    """Delete up to `batch` events older than `before`, oldest first (small batches: never
+    blocks for long). In created_at order, so the index finds them: in seq order SQLite read
+    every event to find none (7.7 ms at 40,000 events, on every start)."""
     return conn.execute(
         "DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE created_at < ? "
-        "ORDER BY seq LIMIT ?)",
+        "ORDER BY created_at LIMIT ?)",
         (iso(before), batch),
     ).rowcount

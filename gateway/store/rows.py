@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import datetime
 from typing import Any
@@ -55,5 +56,8 @@ def capabilities_to_json(capabilities: Capabilities) -> str:
     return json.dumps(capabilities.to_dict())
 
 
+@functools.lru_cache(maxsize=256)
 def capabilities_from_json(text: str) -> Capabilities:
-    return Capabilities.from_dict(json.loads(text))
+    """Parsed once per distinct text (a handful of lock models; Capabilities is frozen):
+    a lock's device row is read for every API mutation and every slot operation."""
+    return Capabilities.from_dict(orjson.loads(text))
