@@ -51,6 +51,11 @@ STORE_BACKOFF_MAX = 30.0
 DRIFT_CHECK_EVERY = timedelta(hours=6)
 QUIET = 0.025
 MAX_COALESCE = 0.25
+# Slots taken in per transaction when a full read is recorded (see _take_in_slices).
+TAKE_IN_SLICE = 10
+# A pass of more operations than this reads its lock's codes again afterwards instead of
+# keeping its snapshot (and refreshing what the operations touched) while they run.
+REFRESH_AT_MOST = 32
 
 
 @dataclass
@@ -244,6 +249,7 @@ class Reconciler:
             self._last_drift_check = now
             if not await self._checksum_agrees():
                 self._needs_full_read = True
+                await asyncio.sleep(0)  # a full read follows: the API and other locks first
             elif self._needs_full_read:
                 self._record_state(await self.driver.state())
                 self._needs_full_read = False
@@ -251,10 +257,17 @@ class Reconciler:
         if self._needs_full_read:
             state = await self.driver.state()
             readings = await self.driver.read_slots()
+            reported = frozenset(self._dirty_slots)
             self._record_state(state)
-            self._take_in(readings, reported=frozenset(self._dirty_slots))
+            # Cleared before the slices yield: a lock event or read_again() meanwhile asks
+            # for another read, which must not be lost (nor the slots reported meanwhile).
             self._needs_full_read = False
-            self._dirty_slots.clear()
+            try:
+                await self._take_in_slices(readings, reported)
+            except BaseException:
+                self._needs_full_read = True
+                raise
+            self._dirty_slots -= reported
             self._last_drift_check = now
             return
         while self._dirty_slots:
@@ -278,6 +291,18 @@ class Reconciler:
                 return None
             known[slot] = row.code
         return self.driver.expected_checksum(known)
+
+    async def _take_in_slices(self, readings: list[SlotReading], reported: frozenset[int]) -> None:
+        """A full read taken in TAKE_IN_SLICE slots per transaction, yielding between them:
+        a lock whose every slot changed (a simulated lock after a restart, a lock reset at the
+        keypad) costs the API and the other locks a slice at a time, not the whole read. The
+        check of a restored store's slot map needs the whole read in one go, as before."""
+        if unverified.is_unverified(self.store.conn, self.device_id):
+            self._take_in(readings, reported=reported)
+            return
+        for start in range(0, len(readings), TAKE_IN_SLICE):
+            await asyncio.sleep(0)
+            self._take_in(readings[start : start + TAKE_IN_SLICE], reported=reported)
 
     def _take_in(
         self, readings: list[SlotReading], *, reported: frozenset[int] = frozenset()
@@ -305,6 +330,11 @@ class Reconciler:
         if not device.is_managed:
             leaving = {i for i, row in snapshot.rows.items() if is_leaving(row, now)}
             ops = hands_off(ops, leaving)
+        # A long pass keeps only its operations while they run, and its snapshot is read
+        # again afterwards (by the sweep): 50 locks programming hundreds of codes at once (a
+        # restart of simulated locks) then hold no 50 snapshots of every code.
+        kept = snapshot if len(ops) <= REFRESH_AT_MOST else None
+        del snapshot
         count = 0
         for op in ops:
             if self._stopping:
@@ -315,11 +345,12 @@ class Reconciler:
             count += done.frames
             self._retry_soon = self._retry_soon or done.retry_soon
             await asyncio.sleep(0)  # let the API and other locks run between operations
-        codes = {op.access_code_id for op in ops if op.access_code_id is not None}
-        slot_numbers = {op.slot for op in ops if op.slot is not None}
-        self._after_ops = refresh(
-            snapshot, self.store.conn, self.device_id, self.clock.now(), codes, slot_numbers
-        )
+        if kept is not None:
+            codes = {op.access_code_id for op in ops if op.access_code_id is not None}
+            slot_numbers = {op.slot for op in ops if op.slot is not None}
+            self._after_ops = refresh(
+                kept, self.store.conn, self.device_id, self.clock.now(), codes, slot_numbers
+            )
         return count
 
     async def _lock_actions(self) -> None:
