@@ -9,9 +9,12 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from drivers.nuki.pairing import Credentials
 from drivers.nuki.slot_map import SlotMap
+
+if TYPE_CHECKING:  # libsodium loads only when credentials are read (not for a backup's folder)
+    from drivers.nuki.pairing import Credentials
 
 FOLDER = "nuki"
 
@@ -40,6 +43,8 @@ class LockFiles:
         return (self.folder / "credentials.json").exists()
 
     def credentials(self) -> Credentials:
+        from drivers.nuki.pairing import Credentials
+
         return Credentials.from_json((self.folder / "credentials.json").read_text())
 
     def save_credentials(self, credentials: Credentials, name: str) -> None:

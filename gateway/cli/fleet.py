@@ -11,8 +11,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import aiomqtt
-
 from gateway.config import Config
 
 
@@ -40,6 +38,8 @@ def run_fleet(args: argparse.Namespace, config: Config) -> int:
 
         asyncio.run(serve(config))
         return 0
+    import aiomqtt  # loaded for the fleet's commands alone
+
     from gateway.fleet.hubs import read_hubs, table
 
     try:
