@@ -4,7 +4,9 @@ Measures p50/p99 over HTTP (keep-alive, one client, sequential) of access_codes 
 (100 codes of a lock, and 1,000 codes across locks), create and delete, devices get and list;
 then the daemon's footprint: resident memory under use, cold start to READY (API answering
 with every lock registered from the store), resident memory and CPU at idle after a restart.
-Run: .venv/bin/python -m bench.api_latency
+The locks are virtual locks in their own process (hardware-sim/virtual/run), as real locks are
+devices of their own: their memory is not the daemon's, and they keep their codes across a
+restart of the daemon. Run: .venv/bin/python -m bench.api_latency
 """
 
 from __future__ import annotations
@@ -20,18 +22,15 @@ import httpx
 
 from bench.common import rss_mb, summary_ms, write_results
 from tests.support.daemon import Daemon
+from tests.support.virtual_server import VirtualLockServer
 
 LOCKS = 50
 CODES_PER_LOCK = 200
 ROUNDS = 500
 
 
-def _config(path: Path) -> Path:
-    blocks = [
-        f'[[virtual_locks]]\nname = "Unit {i:02d}"\nprofile = "zwave-250"\nref = "bench-{i}"\n'
-        for i in range(LOCKS)
-    ]
-    path.write_text("\n".join(blocks))
+def _config(path: Path, locks: VirtualLockServer) -> Path:
+    path.write_text(f'virtual_server_url = "{locks.url}"\n')
     return path
 
 
@@ -98,9 +97,10 @@ def _idle(daemon: Daemon, settle: float = 10.0, window: float = 30.0) -> tuple[f
 
 
 def main() -> None:
+    locks = VirtualLockServer({f"bench-{i}": "zwave-250" for i in range(LOCKS)})
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
-        daemon = Daemon(data, config=_config(data / "bench.toml"), sim=False)
+        daemon = Daemon(data, config=_config(data / "bench.toml", locks), sim=False)
         daemon.start()
         try:
             client = httpx.Client(
@@ -167,6 +167,7 @@ def main() -> None:
             daemon.stop()
         starts = [_cold_start(daemon, len(devices)) for _ in range(5)]
         idle_rss, idle_cpu = _idle(daemon)
+    locks.stop()
     write_results(
         "api_latency",
         {
