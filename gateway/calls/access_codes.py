@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gateway.calls.call import POST, Answer, Call, Route, changing, reading
+from gateway.calls.call import Answer, Call, Route, changing, reading
 from gateway.domain.models import AccessCode
 from gateway.wire import views
 from gateway.wire.requests import (
@@ -121,20 +121,20 @@ def unmanaged_delete(call: Call) -> Answer:
 
 
 ROUTES: list[Route] = [
-    changing("/access_codes/create", POST, create),
-    changing("/access_codes/create_multiple", ("POST", "PUT"), create_multiple),
+    changing("/access_codes/create", create),
+    changing("/access_codes/create_multiple", create_multiple),
     reading("/access_codes/get", get),
     reading("/access_codes/list", list_codes),
     # Generating stores nothing: a retry may well get another code, as the cloud's does.
     reading("/access_codes/generate_code", generate),
-    changing("/access_codes/update", ("PATCH", "POST", "PUT"), update),
-    changing("/access_codes/update_multiple", ("PATCH", "POST"), update_multiple),
-    changing("/access_codes/report_device_constraints", POST, report_device_constraints),
-    changing("/access_codes/delete", ("DELETE", "POST"), delete),
-    changing("/access_codes/pull_backup_access_code", POST, pull_backup),
+    changing("/access_codes/update", update),
+    changing("/access_codes/update_multiple", update_multiple),
+    changing("/access_codes/report_device_constraints", report_device_constraints),
+    changing("/access_codes/delete", delete),
+    changing("/access_codes/pull_backup_access_code", pull_backup),
     reading("/access_codes/unmanaged/get", unmanaged_get),
     reading("/access_codes/unmanaged/list", unmanaged_list),
-    changing("/access_codes/unmanaged/update", ("PATCH", "POST"), unmanaged_update),
-    changing("/access_codes/unmanaged/convert_to_managed", ("PATCH", "POST"), unmanaged_convert),
-    changing("/access_codes/unmanaged/delete", ("DELETE", "POST"), unmanaged_delete),
+    changing("/access_codes/unmanaged/update", unmanaged_update),
+    changing("/access_codes/unmanaged/convert_to_managed", unmanaged_convert),
+    changing("/access_codes/unmanaged/delete", unmanaged_delete),
 ]

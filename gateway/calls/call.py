@@ -10,9 +10,11 @@ from typing import Any, Protocol
 
 from gateway.calls import params
 from gateway.service.bundle import Services
+from gateway.wire import routes
 from gateway.wire.body import decode_object
 from gateway.wire.pagination import encode_cursor
 from gateway.wire.requests import Params
+from gateway.wire.routes import Declared
 
 # A route's answer: the resources it renders, without the `"ok": true` every success carries
 # (the surfaces add it: `succeeded`).
@@ -38,15 +40,26 @@ AsyncHandler = Callable[[Call], Awaitable[Answer]]
 
 @dataclass(frozen=True)
 class Route:
-    """One route of the API. `read_only`: nothing changes (its get/list calls), so a retried
-    request simply runs again. A route whose service must wait (a simulated lock reporting
-    back) has `waits` instead of `run`."""
+    """A declared route of the API (gateway/wire/routes.py: path, methods, model, read_only)
+    bound to its handler. `read_only`: nothing changes (its get/list calls), so a retried request
+    simply runs again. A route whose service must wait (a simulated lock reporting back) has
+    `waits` instead of `run`."""
 
-    path: str
-    methods: tuple[str, ...]
+    declared: Declared
     run: Handler | None = None
     waits: AsyncHandler | None = None
-    read_only: bool = False
+
+    @property
+    def path(self) -> str:
+        return self.declared.path
+
+    @property
+    def methods(self) -> tuple[str, ...]:
+        return self.declared.methods
+
+    @property
+    def read_only(self) -> bool:
+        return self.declared.read_only
 
     async def answer(self, call: Call) -> Answer:
         if self.run is not None:
@@ -55,16 +68,22 @@ class Route:
         return await self.waits(call)
 
 
-GET_POST = ("GET", "POST")
-POST = ("POST",)
+def _declared(path: str, *, read_only: bool) -> Declared:
+    declared = routes.BY_PATH[path]
+    assert declared.read_only == read_only, f"{path} is declared read_only={declared.read_only}"
+    return declared
 
 
-def reading(path: str, run: Handler, methods: tuple[str, ...] = GET_POST) -> Route:
-    return Route(path, methods, run=run, read_only=True)
+def reading(path: str, run: Handler) -> Route:
+    return Route(_declared(path, read_only=True), run=run)
 
 
-def changing(path: str, methods: tuple[str, ...], run: Handler) -> Route:
-    return Route(path, methods, run=run)
+def changing(path: str, run: Handler) -> Route:
+    return Route(_declared(path, read_only=False), run=run)
+
+
+def waiting(path: str, waits: AsyncHandler) -> Route:
+    return Route(_declared(path, read_only=False), waits=waits)
 
 
 def succeeded(answer: Answer) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gateway.calls.call import POST, Answer, Call, Route, changing, reading
+from gateway.calls.call import Answer, Call, Route, changing, reading
 from gateway.wire import views
 from gateway.wire.requests import (
     ConfigureAutoLock,
@@ -113,15 +113,15 @@ def event_list(call: Call) -> Answer:
 ROUTES: list[Route] = [
     reading("/devices/get", device_get),
     reading("/devices/list", device_list),
-    changing("/devices/update", ("PATCH", "POST"), device_update),
+    changing("/devices/update", device_update),
     reading("/devices/unmanaged/get", unmanaged_get),
     reading("/devices/unmanaged/list", unmanaged_list),
-    changing("/devices/unmanaged/update", ("PATCH", "POST"), unmanaged_update),
+    changing("/devices/unmanaged/update", unmanaged_update),
     reading("/locks/get", lock_get),
     reading("/locks/list", lock_list),
-    changing("/locks/lock_door", POST, lock_door),
-    changing("/locks/unlock_door", POST, unlock_door),
-    changing("/locks/configure_auto_lock", POST, configure_auto_lock),
+    changing("/locks/lock_door", lock_door),
+    changing("/locks/unlock_door", unlock_door),
+    changing("/locks/configure_auto_lock", configure_auto_lock),
     reading("/action_attempts/get", action_attempt_get),
     reading("/action_attempts/list", action_attempt_list),
     reading("/events/get", event_get),

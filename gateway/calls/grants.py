@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gateway.calls.call import POST, Answer, Call, Route, changing, reading
+from gateway.calls.call import Answer, Call, Route, changing, reading
 from gateway.service.related import Related
 from gateway.wire import grants as wire
 from gateway.wire import views
@@ -105,15 +105,15 @@ def method_get_related(call: Call) -> Answer:
 
 
 ROUTES: list[Route] = [
-    changing("/access_grants/create", POST, create),
+    changing("/access_grants/create", create),
     reading("/access_grants/get", get),
     reading("/access_grants/list", list_grants),
-    changing("/access_grants/update", ("PATCH", "POST"), update),
-    changing("/access_grants/delete", ("DELETE", "POST"), delete),
-    changing("/access_grants/request_access_methods", POST, request_access_methods),
+    changing("/access_grants/update", update),
+    changing("/access_grants/delete", delete),
+    changing("/access_grants/request_access_methods", request_access_methods),
     reading("/access_grants/get_related", get_related),
     reading("/access_methods/get", method_get),
     reading("/access_methods/list", method_list),
-    changing("/access_methods/delete", ("DELETE", "POST"), method_delete),
+    changing("/access_methods/delete", method_delete),
     reading("/access_methods/get_related", method_get_related),
 ]

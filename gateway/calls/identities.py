@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gateway.calls.call import POST, Answer, Call, Route, changing, reading
+from gateway.calls.call import Answer, Call, Route, changing, reading
 from gateway.calls.grants import batch
 from gateway.wire import grants as wire
 from gateway.wire import views
@@ -126,20 +126,20 @@ def space_get_related(call: Call) -> Answer:
 
 
 ROUTES: list[Route] = [
-    changing("/user_identities/create", POST, user_create),
+    changing("/user_identities/create", user_create),
     reading("/user_identities/get", user_get),
     reading("/user_identities/list", user_list),
-    changing("/user_identities/update", ("PATCH", "POST"), user_update),
-    changing("/user_identities/delete", ("DELETE", "POST"), user_delete),
-    changing("/user_identities/grant_access_to_device", ("POST", "PUT"), grant_access),
-    changing("/user_identities/revoke_access_to_device", ("DELETE", "POST"), revoke_access),
+    changing("/user_identities/update", user_update),
+    changing("/user_identities/delete", user_delete),
+    changing("/user_identities/grant_access_to_device", grant_access),
+    changing("/user_identities/revoke_access_to_device", revoke_access),
     reading("/user_identities/list_accessible_devices", accessible_devices),
-    changing("/spaces/create", POST, space_create),
+    changing("/spaces/create", space_create),
     reading("/spaces/get", space_get),
     reading("/spaces/list", space_list),
-    changing("/spaces/update", ("PATCH", "POST"), space_update),
-    changing("/spaces/delete", ("DELETE", "POST"), space_delete),
-    changing("/spaces/add_devices", ("POST", "PUT"), space_add_devices),
-    changing("/spaces/remove_devices", ("DELETE", "POST"), space_remove_devices),
+    changing("/spaces/update", space_update),
+    changing("/spaces/delete", space_delete),
+    changing("/spaces/add_devices", space_add_devices),
+    changing("/spaces/remove_devices", space_remove_devices),
     reading("/spaces/get_related", space_get_related),
 ]

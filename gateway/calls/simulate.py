@@ -4,7 +4,7 @@ wait for the simulated lock (`waits`): they cannot run inside one store transact
 
 from __future__ import annotations
 
-from gateway.calls.call import POST, Answer, Call, Route, changing
+from gateway.calls.call import Answer, Call, Route, changing, waiting
 from gateway.service.simulate import Simulation
 from gateway.wire import views
 from gateway.wire.requests import (
@@ -52,14 +52,10 @@ async def remove(call: Call) -> Answer:
 
 
 ROUTES: list[Route] = [
-    Route(
-        "/access_codes/simulate/create_unmanaged_access_code",
-        POST,
-        waits=create_unmanaged_access_code,
-    ),
-    changing("/locks/simulate/keypad_code_entry", POST, keypad_code_entry),
-    changing("/locks/simulate/manual_lock_via_keypad", POST, manual_lock_via_keypad),
-    changing("/devices/simulate/connect", POST, connect),
-    changing("/devices/simulate/disconnect", POST, disconnect),
-    Route("/devices/simulate/remove", POST, waits=remove),
+    waiting("/access_codes/simulate/create_unmanaged_access_code", create_unmanaged_access_code),
+    changing("/locks/simulate/keypad_code_entry", keypad_code_entry),
+    changing("/locks/simulate/manual_lock_via_keypad", manual_lock_via_keypad),
+    changing("/devices/simulate/connect", connect),
+    changing("/devices/simulate/disconnect", disconnect),
+    waiting("/devices/simulate/remove", remove),
 ]

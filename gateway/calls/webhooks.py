@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gateway.calls.call import POST, Answer, Call, Route, changing, reading
+from gateway.calls.call import Answer, Call, Route, changing, reading
 from gateway.wire import webhooks as wire
 from gateway.wire.webhooks import CreateWebhook, ListWebhooks, UpdateWebhook, WebhookRef
 
@@ -34,9 +34,9 @@ def delete(call: Call) -> Answer:
 
 
 ROUTES: list[Route] = [
-    changing("/webhooks/create", POST, create),
+    changing("/webhooks/create", create),
     reading("/webhooks/get", get),
     reading("/webhooks/list", list_),
-    changing("/webhooks/update", ("POST", "PUT"), update),
-    changing("/webhooks/delete", ("DELETE", "POST"), delete),
+    changing("/webhooks/update", update),
+    changing("/webhooks/delete", delete),
 ]

@@ -6,7 +6,7 @@ refusal (gateway/wire/cloud_only.py), as every other call a hub does not have.
 
 from __future__ import annotations
 
-from gateway.calls.call import POST, Answer, Call, Route, changing, reading
+from gateway.calls.call import Answer, Call, Route, changing, reading
 from gateway.wire import workspaces as wire
 from gateway.wire.workspaces import (
     ConnectedAccountRef,
@@ -63,7 +63,7 @@ ROUTES: list[Route] = [
     reading("/workspaces/list", workspace_list),
     reading("/connected_accounts/get", account_get),
     reading("/connected_accounts/list", account_list),
-    changing("/connected_accounts/sync", POST, account_sync),
-    changing("/connected_accounts/update", ("PATCH", "POST"), account_update),
-    changing("/connected_accounts/delete", ("DELETE", "POST"), account_delete),
+    changing("/connected_accounts/sync", account_sync),
+    changing("/connected_accounts/update", account_update),
+    changing("/connected_accounts/delete", account_delete),
 ]

@@ -1,19 +1,18 @@
-"""The front's HTTP API: the hub's routes, answered by the hubs over MQTT (gateway.fleet.forward),
-with the hub's auth, error shapes and body limit; `/webhooks/*` and `/workspaces/*` are the
-front's own, `GET /health` its view of the fleet."""
+"""The front's HTTP API: the hub's routes (gateway/wire/routes.py, at their paths and methods),
+answered by the hubs over MQTT (gateway.fleet.forward), with the hub's auth, error shapes, body
+limit, 404/405 and cloud-only refusals; `/webhooks/*` and `/workspaces/*` are the front's own,
+`GET /health` its view of the fleet."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from aiohttp import web
-from pydantic import ValidationError
 
 from gateway.fleet.directory import Directory
 from gateway.fleet.forward import Forwarder, Incoming, Outgoing
@@ -21,9 +20,10 @@ from gateway.fleet.webhooks import FrontWebhooks, view
 from gateway.service.front_keys import FrontKeys
 from gateway.wire.body import decode_object
 from gateway.wire.cloud_only import cloud_only_reason
-from gateway.wire.errors import ApiError, InvalidInput, NotOnLocalHub, invalid
+from gateway.wire.errors import ApiError, NotOnLocalHub, invalid
+from gateway.wire.params import from_body, from_query, query_is_empty
 from gateway.wire.requests import Params
-from gateway.wire.validation import field_messages
+from gateway.wire.routes import BY_PATH, ROUTES
 from gateway.wire.webhooks import CreateWebhook, ListWebhooks, UpdateWebhook, WebhookRef
 from gateway.wire.workspaces import GetWorkspace, Workspace, workspace
 
@@ -33,10 +33,9 @@ MAX_BODY_BYTES = 256 * 1024  # the hub's (gateway/api/app.py)
 IDEMPOTENCY_KEY_MAX = 255
 HUB_HEADER = "Lockgw-Hub"
 UNREACHABLE_HEADER = "Lockgw-Hubs-Unreachable"
-ROUTE = re.compile(r"^(/[a-z_]+){2,4}$")
-BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+QUERY_METHODS = ("GET", "DELETE", "HEAD")  # as a hub reads them (gateway/api/respond.py)
 PUBLIC_PATHS = frozenset({"/health"})
-IGNORED_QUERY_KEYS = frozenset({"_strict"})  # the SDK's, ignored as a hub ignores it
+REUSED = "request_id_reused"
 KEY_ID = web.RequestKey("key_id", str)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -80,6 +79,10 @@ async def seam_errors(request: web.Request, handler: Handler) -> web.StreamRespo
         response.headers["Allow"] = allowed
         return response
     except web.HTTPNotFound:
+        reason = cloud_only_reason(request.path)
+        if reason is not None:
+            refusal = NotOnLocalHub(request.path, reason)
+            return _json(refusal.body(), refusal.status)
         return _error(404, "endpoint_not_found", f"No endpoint {request.path}")
     except web.HTTPException as exc:
         return _error(exc.status, "http_error", exc.reason)
@@ -113,19 +116,19 @@ def _request_id(request: web.Request) -> str | None:
 
 
 async def _incoming(request: web.Request) -> Incoming:
+    """The query string (GET, DELETE) or the JSON body, chosen as a hub chooses: a DELETE with
+    nothing in its query but ignored keys and a body reads its body."""
     body: dict[str, Any] | None = None
-    query: tuple[tuple[str, str], ...] | None = None
-    if request.method in BODY_METHODS or (
-        request.method == "DELETE" and request.can_read_body and not request.query
+    query: tuple[tuple[str, str], ...] | None = tuple(request.query.items())
+    if request.method not in QUERY_METHODS or (
+        request.method == "DELETE" and request.can_read_body and query_is_empty(query or ())
     ):
-        body = decode_object(await request.read())
-    else:
-        query = tuple(request.query.items())
+        body, query = decode_object(await request.read()), None
     request_id = _request_id(request)
     hub_named = request.headers.get(HUB_HEADER)
     if request_id is None:
         return Incoming(request.path, body, query, hub_named=hub_named)
-    return Incoming(request.path, body, query, request_id, hub_named)
+    return Incoming(request.path, body, query, request_id, hub_named, keyed=True)
 
 
 def _answer(request: web.Request, out: Outgoing) -> web.Response:
@@ -134,6 +137,8 @@ def _answer(request: web.Request, out: Outgoing) -> web.Response:
     if isinstance(pagination, dict) and isinstance(pagination.get("next_page_cursor"), str):
         url = request.url.update_query(page_cursor=pagination["next_page_cursor"])
         body = {**body, "pagination": {**pagination, "next_page_url": str(url)}}
+    if request.headers.get("Idempotency-Key") is not None:
+        body = _key_reused(body)
     response = _json(body, out.status)
     if out.hub_id is not None:
         response.headers[HUB_HEADER] = out.hub_id
@@ -142,31 +147,36 @@ def _answer(request: web.Request, out: Outgoing) -> web.Response:
     return response
 
 
+def _key_reused(body: dict[str, Any]) -> dict[str, Any]:
+    """A hub's `request_id_reused` is about the client's Idempotency-Key (the request id is the
+    key's hash, which the client never saw): said of the header it sent."""
+    error = body.get("error")
+    if not isinstance(error, dict) or error.get("type") != REUSED:
+        return body
+    said = (error.get("validation_errors") or {}).get("request_id") or {}
+    why = [m for m in said.get("_errors", []) if isinstance(m, str)] or ["already used"]
+    message = f"The Idempotency-Key was {why[0]}: a new request needs a new key"
+    refusal = ApiError(
+        "idempotency_key_reused",
+        message,
+        status=409,
+        validation_errors={"_errors": [], "Idempotency-Key": {"_errors": why}},
+    )
+    return refusal.body()
+
+
 async def forwarded(request: web.Request) -> web.Response:
-    """Any route of a hub: routed and answered by the hub(s) that hold what it names."""
-    if not ROUTE.match(request.path):
-        raise web.HTTPNotFound()
-    reason = cloud_only_reason(request.path)
-    if reason is not None:
-        raise NotOnLocalHub(request.path, reason)
+    """A route of a hub: routed and answered by the hub(s) that hold what it names."""
     front = request.app[FRONT]
     return _answer(request, await front.forwarder.call(await _incoming(request)))
 
 
 async def _params[P: Params](request: web.Request, model: type[P]) -> P:
+    """The front's own routes read their parameters as a hub reads them."""
     incoming = await _incoming(request)
-    data: dict[str, Any]
-    if incoming.body is not None:
-        data, strict = incoming.body, True
-    else:
-        pairs = [(k, v) for k, v in incoming.query or () if k not in IGNORED_QUERY_KEYS]
-        data, strict = {k: v for k, v in pairs}, False
-        if "event_types" in data:
-            data["event_types"] = [v for k, v in pairs if k == "event_types"]
-    try:
-        return model.model_validate(data, strict=strict)
-    except ValidationError as exc:
-        raise InvalidInput(field_messages(exc)) from None
+    if incoming.query is not None:
+        return from_query(incoming.query, model)
+    return from_body(incoming.body or {}, model)
 
 
 def _ok(**resources: Any) -> web.Response:
@@ -229,25 +239,25 @@ async def health(request: web.Request) -> web.Response:
     )
 
 
-GET_POST = ("GET", "POST")
-OWN_ROUTES: list[tuple[str, tuple[str, ...], Handler]] = [
-    ("/webhooks/create", ("POST",), webhook_create),
-    ("/webhooks/get", GET_POST, webhook_get),
-    ("/webhooks/list", GET_POST, webhook_list),
-    ("/webhooks/update", ("POST", "PUT"), webhook_update),
-    ("/webhooks/delete", ("DELETE", "POST"), webhook_delete),
-    ("/workspaces/get", GET_POST, workspace_get),
-    ("/workspaces/list", GET_POST, workspace_list),
-]
+# The front's own answers to routes a hub has (at the methods declared for them).
+OWN_ROUTES: dict[str, Handler] = {
+    "/webhooks/create": webhook_create,
+    "/webhooks/get": webhook_get,
+    "/webhooks/list": webhook_list,
+    "/webhooks/update": webhook_update,
+    "/webhooks/delete": webhook_delete,
+    "/workspaces/get": workspace_get,
+    "/workspaces/list": workspace_list,
+}
+assert set(OWN_ROUTES) <= set(BY_PATH), "the front answers only routes a hub has"
 
 
 def build_app(front: Front) -> web.Application:
     app = web.Application(middlewares=[seam_errors, bearer_auth], client_max_size=MAX_BODY_BYTES)
     app[FRONT] = front
     app.router.add_get("/health", health)
-    for path, methods, handler in OWN_ROUTES:
-        for method in methods:
-            app.router.add_route(method, path, handler)
-    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
-        app.router.add_route(method, "/{route:.*}", forwarded)
+    for declared in ROUTES:
+        handler = OWN_ROUTES.get(declared.path, forwarded)
+        for method in declared.methods:
+            app.router.add_route(method, declared.path, handler)
     return app

@@ -1,6 +1,7 @@
 """Which hubs the fleet has, from their retained `status` and announcement (pure: messages in,
 the fleet's view out). A hub is online when its status says so; its devices are the ones its
-latest announcement lists."""
+latest announcement lists. A device announced by several hubs belongs to none of them: its calls
+are refused (gateway.fleet.router) rather than sent to whichever announced last."""
 
 from __future__ import annotations
 
@@ -40,7 +41,8 @@ class Hub:
 @dataclass
 class Directory:
     hubs: dict[str, Hub] = field(default_factory=dict)
-    _device_hub: dict[str, str] = field(default_factory=dict)
+    _device_hubs: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _conflicts: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def on_status(self, hub_id: str, payload: bytes) -> bool:
         """A hub's retained status; True when its being online changed. An empty payload (the
@@ -77,7 +79,21 @@ class Directory:
         self._reindex()
 
     def _reindex(self) -> None:
-        self._device_hub = {d: h.hub_id for h in self.sorted() for d in h.device_ids}
+        found: dict[str, list[str]] = {}
+        for hub in self.sorted():
+            for device_id in dict.fromkeys(hub.device_ids):
+                found.setdefault(device_id, []).append(hub.hub_id)
+        self._device_hubs = {d: tuple(hubs) for d, hubs in found.items()}
+        conflicts = {d: hubs for d, hubs in self._device_hubs.items() if len(hubs) > 1}
+        for device_id, hubs in conflicts.items():
+            if self._conflicts.get(device_id) != hubs:  # once per new conflict
+                log.warning(
+                    "fleet: device %s is announced by several hubs (%s): its calls are refused "
+                    "until one hub alone announces it",
+                    device_id,
+                    ", ".join(hubs),
+                )
+        self._conflicts = conflicts
 
     def sorted(self) -> list[Hub]:
         return [self.hubs[h] for h in sorted(self.hubs)]
@@ -89,8 +105,14 @@ class Directory:
     def offline(self) -> list[str]:
         return [h.hub_id for h in self.sorted() if not h.online]
 
+    def hubs_of_device(self, device_id: str) -> tuple[str, ...]:
+        """The hubs announcing the device, in hub_id order (more than one: a conflict)."""
+        return self._device_hubs.get(device_id, ())
+
     def hub_of_device(self, device_id: str) -> str | None:
-        return self._device_hub.get(device_id)
+        """The hub announcing the device, when exactly one does."""
+        hubs = self.hubs_of_device(device_id)
+        return hubs[0] if len(hubs) == 1 else None
 
     def is_online(self, hub_id: str) -> bool:
         hub = self.hubs.get(hub_id)

@@ -1,77 +1,39 @@
-"""A call through the front: routed (gateway.fleet.router), asked of its hub(s) over MQTT
-(gateway.fleet.requester), answered as one hub would answer it. Lists across hubs are paged and
-merged with gateway.fleet.lists."""
+"""A call through the front: read as a hub reads it (the route's declaration and model, from
+gateway/wire/routes.py), routed (gateway.fleet.router), asked of its hub(s) over MQTT
+(gateway.fleet.requester), answered as one hub would answer it. Lists across hubs are gathered by
+gateway.fleet.gather."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from dataclasses import dataclass, field
 from typing import Any
 
-from gateway.fleet import lists
+from gateway.fleet import gather
 from gateway.fleet.directory import Directory
-from gateway.fleet.learnt import LearntIds
+from gateway.fleet.incoming import Incoming, Outgoing
+from gateway.fleet.learnt import LearntIds, credible
 from gateway.fleet.requester import HubAnswer, Requester, broker_unreachable
-from gateway.fleet.router import Gather, One, Scatter, route_call
+from gateway.fleet.router import (
+    Ask,
+    Find,
+    Gather,
+    One,
+    Scatter,
+    endpoint_not_found,
+    everywhere,
+    hub_unreachable,
+    route_call,
+)
+from gateway.wire import routes
 from gateway.wire.errors import ApiError
+
+__all__ = ["Forwarder", "Incoming", "Outgoing"]
 
 EVENTS_LIST = "/events/list"
 BROKER_WAIT = 2.0  # a call arriving while the front (re)connects waits this long at most
 NOT_FOUND = 404
-
-
-@dataclass(frozen=True)
-class Incoming:
-    """A call as the front received it: a JSON body, or a GET's query string as pairs."""
-
-    route: str
-    body: dict[str, Any] | None = None
-    query: tuple[tuple[str, str], ...] | None = None
-    request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
-    hub_named: str | None = None
-
-    def params(self) -> dict[str, Any]:
-        """What routing reads: the body, or the query (repeated keys and `*_ids` as lists)."""
-        if self.body is not None:
-            return self.body
-        found: dict[str, Any] = {}
-        for key, value in self.query or ():
-            if key in found and isinstance(found[key], list):
-                found[key].append(value)
-            elif key in found:
-                found[key] = [found[key], value]
-            else:
-                found[key] = [value] if key.endswith("_ids") else value
-        return found
-
-    def payload(self, **changes: Any) -> dict[str, Any]:
-        """The request a hub is sent; `changes` set (or, with None, drop) parameters."""
-        message: dict[str, Any] = {"route": self.route, "request_id": self.request_id}
-        if self.body is not None or self.query is None:
-            body = dict(self.body or {})
-            for key, value in changes.items():
-                body.pop(key, None)
-                if value is not None:
-                    body[key] = value
-            message["body"] = body
-        else:
-            pairs = [[k, v] for k, v in self.query if k not in changes]
-            pairs += [[k, str(v)] for k, v in changes.items() if v is not None]
-            message["query"] = pairs
-        return message
-
-    def fresh(self) -> Incoming:
-        """The same call under a new request id (read-only asks of several hubs)."""
-        return Incoming(self.route, self.body, self.query, uuid.uuid4().hex, self.hub_named)
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    status: int
-    body: dict[str, Any]
-    hub_id: str | None = None  # the hub that answered (header Lockgw-Hub)
-    unreachable: tuple[str, ...] = ()  # left out (header Lockgw-Hubs-Unreachable)
+MAX_DEPTH = 8
 
 
 class Forwarder:
@@ -89,42 +51,107 @@ class Forwarder:
         self.settled = settled
 
     async def call(self, incoming: Incoming) -> Outgoing:
+        declared = routes.BY_PATH.get(incoming.route)
+        if declared is None:
+            raise endpoint_not_found(incoming.route)
+        params = incoming.fields(declared)  # refused here exactly as a hub refuses it
         if self.settled is not None and not self.settled.is_set():
             try:
                 await asyncio.wait_for(self.settled.wait(), BROKER_WAIT)
             except TimeoutError:
                 raise broker_unreachable() from None
-        out = await self._call(incoming)
-        if _route_refused(out.body):  # no hub has this route: as a hub's HTTP API says it
-            body = {
-                "error": {"type": "endpoint_not_found", "message": f"No endpoint {incoming.route}"},
-                "ok": False,
-            }
-            return Outgoing(404, body, None, out.unreachable)
+        out = await self._call(incoming, declared, params)
+        if _route_refused(out.body):  # a hub of another version without this route
+            return Outgoing(404, endpoint_not_found(incoming.route).body(), None, out.unreachable)
         return out
 
-    async def _call(self, incoming: Incoming) -> Outgoing:
-        decision = route_call(
-            incoming.route,
-            incoming.params(),
-            self.directory,
-            self.learnt,
-            hub_named=incoming.hub_named,
-        )
+    async def _call(
+        self, incoming: Incoming, declared: routes.Declared, params: dict[str, Any]
+    ) -> Outgoing:
+        decision = self._route(incoming, params)
+        if isinstance(decision, Find):
+            found: dict[str, str] = {}
+            for ask in decision.asks:
+                holder = await self._find(ask)
+                if isinstance(holder, Outgoing):
+                    if incoming.keyed and not _carries_pin(params):
+                        # A retry (same Idempotency-Key) of a change that ran, whose thing is
+                        # gone: the hub that ran it answers what it answered then.
+                        return await self._scatter(incoming, everywhere(self.directory))
+                    return holder  # nobody holds it: the hubs' own "not found"
+                found[ask.value] = holder
+            decision = self._route(incoming, params, found)
+            assert not isinstance(decision, Find), "found hubs place the call"
         if isinstance(decision, One):
             answer = await self._ask(decision.hub_id, incoming.payload())
             return Outgoing(answer.status, answer.body, answer.hub_id)
         if isinstance(decision, Scatter):
             return await self._scatter(incoming, decision)
         if incoming.route == EVENTS_LIST:
-            return await self._events(incoming, decision)
-        return await self._page(incoming, decision)
+            return await gather.events(self._ask, incoming, params, decision)
+        return await gather.page(self._ask, incoming, declared, params, decision, self.directory)
+
+    def _route(
+        self, incoming: Incoming, params: dict[str, Any], found: dict[str, str] | None = None
+    ) -> One | Scatter | Gather | Find:
+        return route_call(
+            incoming.route,
+            params,
+            self.directory,
+            self.learnt,
+            hub_named=incoming.hub_named,
+            found=found,
+        )
 
     async def _ask(self, hub_id: str, payload: dict[str, Any]) -> HubAnswer:
         answer = await self.requester.ask(hub_id, payload)
         if answer.succeeded:
-            self.learnt.learn(answer.body, hub_id)
+            self.learnt.learn(answer.body, hub_id, self.directory.hubs_of_device)
         return answer
+
+    async def _find(self, ask: Ask) -> str | Outgoing:
+        """The hub holding `ask.value`, asked of every online hub with the read-only get (no
+        PIN travels); none: the hubs' refusal, as the change would have had it."""
+        online = self.directory.online()
+        if not online:
+            raise hub_unreachable(self.directory.offline())
+        payload = {
+            "route": ask.route,
+            "body": {ask.param: ask.value},
+            "request_id": uuid.uuid4().hex,
+        }
+        results = await asyncio.gather(
+            *(self._ask(hub_id, payload) for hub_id in online), return_exceptions=True
+        )
+        holders: list[str] = []
+        refusals: list[HubAnswer] = []
+        failures: list[ApiError] = []
+        for hub_id, result in zip(online, results, strict=True):
+            if isinstance(result, ApiError):
+                failures.append(result)
+            elif isinstance(result, BaseException):
+                raise result
+            elif result.succeeded:
+                if credible(result.body, hub_id, self.directory.hubs_of_device):
+                    holders.append(hub_id)
+            else:
+                refusals.append(result)
+        if len(holders) == 1:
+            return holders[0]
+        if holders:
+            raise ApiError(
+                "found_on_several_hubs",
+                f"{ask.param} {ask.value} is found on several hubs: {', '.join(holders)}; the "
+                "call is refused rather than sent to the wrong one",
+                status=409,
+                data={"hub_ids": holders},
+            )
+        unreachable = tuple(sorted({*self.directory.offline(), *map(_hub_of_error, failures)}))
+        refusals.sort(key=lambda a: (a.status == NOT_FOUND, a.hub_id))
+        if refusals:
+            first = refusals[0]
+            return Outgoing(first.status, first.body, None, unreachable)
+        raise failures[0] if failures else hub_unreachable(unreachable)
 
     async def _scatter(self, incoming: Incoming, decision: Scatter) -> Outgoing:
         """Every online hub at once: the first 2xx wins; a refusal other than 404 comes next
@@ -159,68 +186,16 @@ class Forwarder:
             return Outgoing(ordered[0].status, ordered[0].body, None, unreachable)
         raise next(iter(failures.values()))
 
-    async def _page(self, incoming: Incoming, decision: Gather) -> Outgoing:
-        params = incoming.params()
-        cursor = params.get("page_cursor")
-        start = lists.decode_cursor(cursor) if isinstance(cursor, str) else None
-        page = lists.PageAcrossHubs(decision.hub_ids, lists.limit_of(params), start)
-        found: dict[str, list[Any]] = {}
-        unreachable = list(decision.unreachable)
-        while (ask := page.next_request()) is not None:
-            hub_id, hub_cursor, left = ask
-            changes: dict[str, Any] = {"page_cursor": hub_cursor}
-            if left is not None:
-                changes["limit"] = left
-            try:
-                answer = await self._ask(hub_id, incoming.fresh().payload(**changes))
-            except ApiError as exc:
-                if exc.error_type not in ("hub_unreachable", "hub_timeout"):
-                    raise
-                unreachable.append(hub_id)
-                page.skip_hub()
-                continue
-            if not answer.succeeded:
-                return Outgoing(answer.status, answer.body, answer.hub_id)
-            keyed = {k: v for k, v in answer.body.items() if isinstance(v, list)}
-            for key, items in keyed.items():
-                found.setdefault(key, []).extend(items)
-            first = next(iter(keyed.values()), [])
-            page.take(first, _hub_next_cursor(answer.body))
-        if not found:
-            found[_items_key(incoming.route)] = []
-        following = page.next_cursor
-        next_cursor = None if following is None else following.encode()
-        pagination = {
-            "has_next_page": next_cursor is not None,
-            "next_page_cursor": next_cursor,
-            "next_page_url": None,  # the front writes its own URL (gateway/fleet/app.py)
-        }
-        body = {**found, "pagination": pagination, "ok": True}
-        return Outgoing(200, body, None, tuple(sorted(set(unreachable))))
 
-    async def _events(self, incoming: Incoming, decision: Gather) -> Outgoing:
-        offset, limit = lists.events_window(incoming.params())
-        each = lists.events_asked_of_each_hub(offset, limit)
-        payload = incoming.fresh().payload(unstable_offset=None, limit=each)
-        asks = [self._ask(hub_id, payload) for hub_id in decision.hub_ids]
-        results = await asyncio.gather(*asks, return_exceptions=True)
-        per_hub: list[list[Any]] = []
-        unreachable = list(decision.unreachable)
-        for hub_id, result in zip(decision.hub_ids, results, strict=True):
-            if isinstance(result, ApiError) and result.error_type in (
-                "hub_unreachable",
-                "hub_timeout",
-            ):
-                unreachable.append(hub_id)
-            elif isinstance(result, BaseException):
-                raise result
-            elif not result.succeeded:
-                return Outgoing(result.status, result.body, result.hub_id)
-            else:
-                events = result.body.get("events")
-                per_hub.append(events if isinstance(events, list) else [])
-        merged = lists.merge_events(per_hub, offset, limit)
-        return Outgoing(200, {"events": merged, "ok": True}, None, tuple(sorted(unreachable)))
+def _carries_pin(value: Any, depth: int = 0) -> bool:
+    """A `code` anywhere in the parameters (a PIN: never sent to a hub that does not hold it)."""
+    if depth > MAX_DEPTH:
+        return True
+    if isinstance(value, dict):
+        return "code" in value or any(_carries_pin(v, depth + 1) for v in value.values())
+    if isinstance(value, list):
+        return any(_carries_pin(v, depth + 1) for v in value)
+    return False
 
 
 def _drop_outcome(task: asyncio.Future[HubAnswer]) -> None:
@@ -229,7 +204,7 @@ def _drop_outcome(task: asyncio.Future[HubAnswer]) -> None:
 
 
 def _route_refused(body: dict[str, Any]) -> bool:
-    """A hub's refusal of the request's `route` (the front forwards paths it does not know)."""
+    """A hub's refusal of the request's `route` (a hub of another version)."""
     error = body.get("error")
     if not isinstance(error, dict) or error.get("type") != "invalid_input":
         return False
@@ -241,16 +216,3 @@ def _hub_of_error(exc: ApiError) -> str:
     data = exc.data or {}
     hubs = data.get("hub_ids")
     return str(hubs[0]) if isinstance(hubs, list) and hubs else "?"
-
-
-def _hub_next_cursor(body: dict[str, Any]) -> str | None:
-    pagination = body.get("pagination")
-    if not isinstance(pagination, dict):
-        return None
-    cursor = pagination.get("next_page_cursor")
-    return cursor if isinstance(cursor, str) and pagination.get("has_next_page") else None
-
-
-def _items_key(route: str) -> str:
-    """The resources' key of a list route: `/access_codes/unmanaged/list` -> access_codes."""
-    return route.strip("/").split("/")[0]

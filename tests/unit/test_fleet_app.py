@@ -127,3 +127,56 @@ async def test_a_list_across_hubs_pages_with_the_fronts_own_url_and_names_the_le
 async def test_a_path_no_hub_has_is_endpoint_not_found(client: TestClient[Any, Any]) -> None:
     response = await client.post("/no/such/route/at/all", json={})
     assert await error_of(response) == (404, "endpoint_not_found")
+
+
+async def test_a_method_the_route_does_not_take_is_405_and_nothing_is_sent(
+    client: TestClient[Any, Any], fleet: Fleet
+) -> None:
+    response = await client.get("/access_codes/create", params={"device_id": "d2", "code": "1234"})
+    assert await error_of(response) == (405, "method_not_allowed")
+    assert response.headers["Allow"] == "POST"
+    assert not fleet.sent
+
+
+async def test_a_cloud_only_path_is_refused_with_the_reason_as_a_hub_refuses_it(
+    client: TestClient[Any, Any],
+) -> None:
+    response = await client.post("/thermostats/list", json={})
+    assert await error_of(response) == (400, "not_available_on_local_hub")
+
+
+async def test_a_bad_parameter_is_refused_by_the_front_naming_it_before_any_hub_is_asked(
+    client: TestClient[Any, Any], fleet: Fleet
+) -> None:
+    for path, body, field in [
+        ("/devices/list", {"limit": "2"}, "limit"),
+        ("/devices/list", {"page_cursor": 5}, "page_cursor"),
+        ("/access_codes/create", {"code": "1234"}, "device_id"),
+        ("/access_codes/create", {"device_id": 5}, "device_id"),
+        ("/events/list", {"unstable_offset": -1}, "unstable_offset"),
+    ]:
+        response = await client.post(path, json=body)
+        assert await error_of(response) == (400, "invalid_input"), path
+        assert field in (await response.json())["error"]["validation_errors"], path
+    assert not fleet.sent
+
+
+async def test_an_idempotency_key_a_hub_says_was_used_for_another_route_is_named_as_sent(
+    client: TestClient[Any, Any], fleet: Fleet
+) -> None:
+    def reused(_request: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        error = {
+            "type": "request_id_reused",
+            "message": "request_id 'ab12' was already used for another route: ...",
+            "validation_errors": {"request_id": {"_errors": ["already used for another route"]}},
+        }
+        return 409, {"error": error, "ok": False}
+
+    fleet.hubs["villa-2"] = reused
+    response = await client.post(
+        "/devices/update", json={"device_id": "d2"}, headers={"Idempotency-Key": "k1"}
+    )
+    body = await response.json()
+    assert (response.status, body["error"]["type"]) == (409, "idempotency_key_reused")
+    assert list(body["error"]["validation_errors"]) == ["_errors", "Idempotency-Key"]
+    assert "request_id" not in str(body) and "ab12" not in str(body)

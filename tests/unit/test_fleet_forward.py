@@ -15,7 +15,8 @@ from paho.mqtt.properties import Properties
 from gateway.fleet.directory import Directory
 from gateway.fleet.forward import Forwarder, Incoming
 from gateway.fleet.learnt import LearntIds
-from gateway.fleet.requester import Requester
+from gateway.fleet.lists import FleetCursor
+from gateway.fleet.requester import Requester, encode
 from gateway.fleet.topics import FleetTopics
 from gateway.wire.errors import ApiError
 
@@ -169,3 +170,109 @@ async def test_events_of_every_hub_come_newest_first() -> None:
     assert [e["event_id"] for e in out.body["events"]] == ["3", "2", "1"]
     asked = [request["query"] for _, request in fleet.sent]
     assert asked == [[["limit", "4"]], [["limit", "4"]]]
+
+
+async def test_a_pin_change_for_a_code_never_seen_is_sent_to_its_hub_alone() -> None:
+    def holds(request: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        if request["route"] == "/access_codes/get":
+            return 200, {"access_code": {"access_code_id": "ac1", "device_id": "d2"}, "ok": True}
+        return 200, {"action_attempt": {"action_attempt_id": "aa1"}, "ok": True}
+
+    fleet = Fleet({"villa-1": not_found, "villa-2": holds, "villa-3": not_found})
+    fleet.announce("villa-2", "d2")
+    body = {"access_code_id": "ac1", "code": "4321"}
+    out = await fleet.forwarder.call(Incoming("/access_codes/update", body=body))
+    assert (out.status, out.hub_id) == (200, "villa-2")
+    with_pin = [hub for hub, request in fleet.sent if "4321" in json.dumps(request)]
+    assert with_pin == ["villa-2"]
+    assert sorted(hub for hub, r in fleet.sent if r["route"] == "/access_codes/get") == [
+        "villa-1",
+        "villa-2",
+        "villa-3",
+    ]
+
+
+async def test_a_change_for_a_code_no_hub_holds_is_the_hubs_404_and_no_pin_is_sent() -> None:
+    fleet = Fleet({"villa-1": not_found, "villa-2": not_found})
+    body = {"access_code_id": "ac1", "code": "4321"}
+    out = await fleet.forwarder.call(Incoming("/access_codes/update", body=body))
+    assert out.status == 404 and out.body["error"]["type"] == "access_code_not_found"
+    assert [r for _, r in fleet.sent if "4321" in json.dumps(r)] == []
+
+
+async def test_a_hub_claiming_a_code_of_another_hubs_lock_is_not_believed() -> None:
+    claim = knows({"access_code": {"access_code_id": "ac1", "device_id": "d2"}})
+    fleet = Fleet({"villa-1": claim, "villa-2": not_found})
+    fleet.announce("villa-2", "d2")
+    out = await fleet.forwarder.call(
+        Incoming("/access_codes/delete", body={"access_code_id": "ac1"})
+    )
+    assert out.status == 404  # villa-2 does not have it; villa-1's claim names villa-2's lock
+    assert [r["route"] for _, r in fleet.sent] == ["/access_codes/get", "/access_codes/get"]
+
+
+async def test_connected_accounts_of_every_hub_are_listed_once_each() -> None:
+    def accounts(*ids: str) -> HubBehaviour:
+        found = [{"connected_account_id": i} for i in ids]
+        pagination = {"has_next_page": False, "next_page_cursor": None}
+        return lambda _r: (200, {"connected_accounts": found, "pagination": pagination})
+
+    fleet = Fleet({"villa-1": accounts("zwave", "nuki"), "villa-2": accounts("zwave")})
+    out = await fleet.forwarder.call(Incoming("/connected_accounts/list", body={}))
+    assert [a["connected_account_id"] for a in out.body["connected_accounts"]] == [
+        "zwave",
+        "nuki",
+    ]
+
+
+async def test_a_list_answer_gives_only_the_routes_own_list_key() -> None:
+    def stuffed(_request: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        pagination = {"has_next_page": False, "next_page_cursor": None}
+        return 200, {
+            "devices": [],
+            "access_codes": [{"access_code_id": "x"}],
+            "pagination": pagination,
+        }
+
+    fleet = Fleet({"villa-1": stuffed})
+    out = await fleet.forwarder.call(Incoming("/devices/list", body={}))
+    assert set(out.body) == {"devices", "pagination", "ok"}
+
+
+async def test_a_cursor_naming_a_hub_the_fleet_does_not_have_is_refused() -> None:
+    fleet = Fleet({"villa-1": paged([1])})
+    cursor = FleetCursor("villa-9", None).encode()
+    with pytest.raises(ApiError) as caught:
+        await fleet.forwarder.call(Incoming("/access_codes/list", body={"page_cursor": cursor}))
+    assert caught.value.validation_errors is not None
+    assert "page_cursor" in caught.value.validation_errors
+    assert not fleet.sent
+
+
+def test_a_request_is_sent_as_utf8_not_ascii_escaped() -> None:
+    assert encode({"name": "\u00e9"}) == '{"name":"\u00e9"}'.encode()
+    assert encode({"n": 10**30}) == b'{"n":1000000000000000000000000000000}'
+
+
+async def test_a_keyed_retry_of_a_delete_whose_code_is_gone_gets_the_first_answer() -> None:
+    """Through a front that never saw the code (the first front died after the delete ran):
+    no hub has the code any more; the hub that ran the delete replays its answer."""
+
+    def replays(request: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        if request["route"] == "/access_codes/delete" and request["request_id"] == "k1":
+            return 200, {"action_attempt": {"action_attempt_id": "aa1"}, "ok": True}
+        return not_found(request)
+
+    fleet = Fleet({"villa-1": not_found, "villa-2": replays})
+    delete = {"access_code_id": "ac1"}
+    out = await fleet.forwarder.call(
+        Incoming("/access_codes/delete", body=delete, request_id="k1", keyed=True)
+    )
+    assert (out.status, out.hub_id) == (200, "villa-2")
+    fleet.sent.clear()
+    update = {"access_code_id": "ac1", "code": "4321"}
+    out = await fleet.forwarder.call(
+        Incoming("/access_codes/update", body=update, request_id="k2", keyed=True)
+    )
+    assert out.status == 404  # a PIN is never sent to every hub
+    assert [r["route"] for _, r in fleet.sent] == ["/access_codes/get"] * 2

@@ -8,7 +8,7 @@ import pytest
 
 from gateway.fleet.directory import Directory
 from gateway.fleet.learnt import LearntIds
-from gateway.fleet.router import Gather, One, Scatter, route_call
+from gateway.fleet.router import Ask, Find, Gather, One, Scatter, route_call
 from gateway.wire.errors import ApiError
 
 
@@ -81,7 +81,11 @@ def test_a_list_naming_no_device_gathers_from_every_hub_in_hub_id_order(
 
 def test_a_call_naming_an_id_learnt_from_a_hub_goes_to_that_hub(fleet: Directory) -> None:
     learnt = LearntIds()
-    learnt.learn({"access_code": {"access_code_id": "ac1", "device_id": "d3"}}, "villa-2")
+    learnt.learn(
+        {"access_code": {"access_code_id": "ac1", "device_id": "d3"}},
+        "villa-2",
+        fleet.hubs_of_device,
+    )
     decision = route_call("/access_codes/delete", {"access_code_id": "ac1"}, fleet, learnt)
     assert decision == One("villa-2")
 
@@ -127,7 +131,7 @@ def test_learnt_ids_are_bounded_forgetting_the_least_recently_used() -> None:
     assert len(learnt) == 2
 
 
-def test_ids_are_learnt_at_any_depth_but_not_workspace_or_device_ids() -> None:
+def test_ids_are_learnt_at_any_depth_but_not_workspace_or_device_ids(fleet: Directory) -> None:
     learnt = LearntIds()
     learnt.learn(
         {
@@ -136,6 +140,71 @@ def test_ids_are_learnt_at_any_depth_but_not_workspace_or_device_ids() -> None:
             "action_attempt": {"action_attempt_id": "aa1", "result": {"access_code_id": "ac2"}},
         },
         "villa-1",
+        fleet.hubs_of_device,
     )
     assert [learnt.hub_of(i) for i in ("ac1", "aa1", "ac2")] == ["villa-1"] * 3
     assert learnt.hub_of("w") is None and learnt.hub_of("d1") is None
+
+
+def test_a_device_announced_by_two_hubs_is_refused_naming_both_whatever_the_order(
+    fleet: Directory,
+) -> None:
+    announce(fleet, "villa-0", "d3")  # before villa-2 in hub_id order
+    announce(fleet, "villa-9", "d3")  # and after it
+    with pytest.raises(ApiError) as caught:
+        route_call("/access_codes/create", {"device_id": "d3"}, fleet, LearntIds())
+    assert (caught.value.status, caught.value.error_type) == (409, "device_on_several_hubs")
+    assert caught.value.data == {"device_id": "d3", "hub_ids": ["villa-0", "villa-2", "villa-9"]}
+    announce(fleet, "villa-0")
+    announce(fleet, "villa-9")
+    assert route_call("/locks/get", {"device_id": "d3"}, fleet, LearntIds()) == One("villa-2")
+
+
+def test_an_answer_naming_a_device_of_another_hub_teaches_nothing(fleet: Directory) -> None:
+    learnt = LearntIds()
+    learnt.learn(
+        {"access_code": {"access_code_id": "ac1", "device_id": "d1"}},
+        "villa-2",
+        fleet.hubs_of_device,
+    )
+    assert learnt.hub_of("ac1") is None
+
+
+def test_an_id_learnt_from_its_devices_hub_is_not_moved_by_another_hubs_answer(
+    fleet: Directory,
+) -> None:
+    learnt = LearntIds()
+    learnt.learn(
+        {"access_code": {"access_code_id": "ac1", "device_id": "d1"}},
+        "villa-1",
+        fleet.hubs_of_device,
+    )
+    learnt.learn({"access_codes": [{"access_code_id": "ac1"}]}, "villa-2", fleet.hubs_of_device)
+    assert learnt.hub_of("ac1") == "villa-1"
+
+
+def test_a_change_naming_an_id_never_seen_first_finds_its_hub_with_the_read_only_get(
+    fleet: Directory,
+) -> None:
+    params = {"access_code_id": "ac9", "code": "1234"}
+    decision = route_call("/access_codes/update", params, fleet, LearntIds())
+    assert decision == Find((Ask("/access_codes/get", "access_code_id", "ac9"),))
+    found = {"ac9": "villa-2"}
+    assert route_call("/access_codes/update", params, fleet, LearntIds(), found=found) == One(
+        "villa-2"
+    )
+
+
+def test_a_grant_on_spaces_of_two_hubs_is_refused_devices_on_several_hubs(
+    fleet: Directory,
+) -> None:
+    params = {"space_ids": ["s1", "s2"], "requested_access_methods": [{"mode": "code"}]}
+    decision = route_call("/access_grants/create", params, fleet, LearntIds())
+    assert decision == Find(
+        (Ask("/spaces/get", "space_id", "s1"), Ask("/spaces/get", "space_id", "s2"))
+    )
+    found = {"s1": "villa-1", "s2": "villa-2"}
+    with pytest.raises(ApiError) as caught:
+        route_call("/access_grants/create", params, fleet, LearntIds(), found=found)
+    assert (caught.value.status, caught.value.error_type) == (400, "devices_on_several_hubs")
+    assert caught.value.data == {"hub_ids": ["villa-1", "villa-2"]}
