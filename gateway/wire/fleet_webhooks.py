@@ -2,7 +2,13 @@
 `{base}/fleet/webhooks` and every fleet hub follows into its own webhook store (docs/FLEET.md).
 
     {"webhooks": [{"webhook_id": "...", "url": "https://...", "event_types": null | [...],
-                   "secret": "whsec_..."}, ...]}
+                   "secret": "whsec_..."}, ...],
+     "revision": "...", "based_on": "..." | null}
+
+A hub applies exactly the `webhooks` set and ignores every other key. `revision` names this
+version of the document and `based_on` the version its writer changed: the fronts use them to
+tell a change made over theirs from a stale copy written without it
+(gateway/fleet/webhook_intents.py).
 
 An empty payload is a fleet without webhooks. A document that does not parse is refused whole
 (`BadFleetWebhooks`, whose message names the entry and field but never a secret): a hub keeps
@@ -42,14 +48,35 @@ class FleetWebhook:
         }
 
 
-def document(webhooks: list[FleetWebhook]) -> bytes:
+@dataclass(frozen=True)
+class FleetDocument:
+    webhooks: tuple[FleetWebhook, ...]
+    revision: str | None = None  # None: a document written without one (or none at all)
+    based_on: str | None = None
+
+
+def document(
+    webhooks: list[FleetWebhook] | tuple[FleetWebhook, ...],
+    *,
+    revision: str | None = None,
+    based_on: str | None = None,
+) -> bytes:
     """The retained payload a front publishes for these webhooks."""
-    return json.dumps({"webhooks": [w.to_json() for w in webhooks]}).encode()
+    data: dict[str, Any] = {"webhooks": [w.to_json() for w in webhooks]}
+    if revision is not None:
+        data["revision"] = revision
+        data["based_on"] = based_on
+    return json.dumps(data).encode()
 
 
 def parse(payload: bytes) -> list[FleetWebhook]:
+    """The webhooks a document names (what a hub applies)."""
+    return list(parse_document(payload).webhooks)
+
+
+def parse_document(payload: bytes) -> FleetDocument:
     if not payload.strip():
-        return []
+        return FleetDocument(())
     try:
         data = json.loads(payload)
     except ValueError:
@@ -61,7 +88,12 @@ def parse(payload: bytes) -> list[FleetWebhook]:
         values = [getattr(w, key) for w in found]
         if len(set(values)) != len(values):
             raise BadFleetWebhooks(f"two webhooks have the same {key}")
-    return found
+    revision, based_on = data.get("revision"), data.get("based_on")
+    return FleetDocument(
+        tuple(found),
+        revision if isinstance(revision, str) and revision else None,
+        based_on if isinstance(based_on, str) and based_on else None,
+    )
 
 
 def _entry(index: int, item: Any) -> FleetWebhook:
