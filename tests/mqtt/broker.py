@@ -55,8 +55,15 @@ def make_certificate(folder: Path) -> tuple[Path, Path]:
 
 class Mosquitto:
     def __init__(
-        self, folder: Path, *, acl: Path = ACL_EXAMPLE, users: dict[str, str] | None = None
+        self,
+        folder: Path,
+        *,
+        acl: Path = ACL_EXAMPLE,
+        users: dict[str, str] | None = None,
+        settings: str = "",
     ) -> None:
+        """`settings`: more mosquitto.conf lines for each listener (e.g. the fleet's
+        use_username_as_clientid, a listener's setting)."""
         if shutil.which("mosquitto") is None:
             raise RuntimeError("mosquitto is not installed (scripts/system-packages installs it)")
         self.folder = folder
@@ -87,9 +94,11 @@ log_type error
 log_type warning
 log_type notice
 listener {self.port} 127.0.0.1
+{settings}
 listener {self.tls_port} 127.0.0.1
 certfile {self.cert}
 keyfile {key}
+{settings}
 """
         )
         self.proc: subprocess.Popen[str] | None = None
