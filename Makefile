@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8484
 DATA_DIR ?= .lockgw-data
 
-.PHONY: run test lint typecheck pytest bench bench-vs-fake bench-dashboard clean install system-packages
+.PHONY: run test lint typecheck pytest bench bench-vs-fake bench-fleet bench-dashboard clean install system-packages
 
 run: $(STAMP) $(ZWAVE_SIM)/node_modules/.installed
 	@mkdir -p $(DATA_DIR)
@@ -59,6 +59,11 @@ $(FAKE_SEAM)/node_modules/.installed: $(FAKE_SEAM)/package.json $(FAKE_SEAM)/pac
 # The hub side by side with Seam's in-memory fake of its cloud API (bench/vs_fake.py).
 bench-vs-fake: $(STAMP) $(FAKE_SEAM)/node_modules/.installed
 	$(PY) -m bench.vs_fake
+
+# A fleet: calls through one front, then two, vs directly on a hub; 500 simulated hubs on one
+# Mosquitto (bench/fleet.py; HUBS=50 for a quick run).
+bench-fleet: $(STAMP) system-packages
+	$(PY) -m bench.fleet --hubs $(or $(HUBS),500)
 
 # The dashboard's overview in a real browser (Debian's chromium): first paint, 50 locks x 200 codes.
 bench-dashboard: $(STAMP) system-packages

@@ -28,9 +28,45 @@ from tests.support.wait import eventually
 pytestmark = pytest.mark.e2e
 
 HUBS = ("hub-a", "hub-b", "hub-c")
-FRONT_USER = "front"  # both fronts share the ACL's front user (their response topics differ)
+FRONT_USER = "front"  # the ACL example's front; the second front is front-2 (a block of its own)
+FRONT_USERS = (FRONT_USER, "front-2")
 FLEET_ACL = Path(__file__).resolve().parents[2] / "docs" / "mqtt-fleet-acl.example"
-FLEET_USERS = {**{h: f"{h}-broker-secret" for h in HUBS}, FRONT_USER: "front-broker-secret"}
+FLEET_USERS = {
+    **{h: f"{h}-broker-secret" for h in HUBS},
+    **{u: f"{u}-broker-secret" for u in FRONT_USERS},
+}
+# What docs/mqtt-fleet-acl.example says a fleet's Mosquitto also holds: every client's id is
+# its user. The module's broker goes without it (fleet_broker(strict_ids=False)): some tests
+# connect a second client as an existing user on purpose (test_fleet_hostile.py).
+FLEET_BROKER_SETTINGS = "use_username_as_clientid true"
+
+
+def acl_for_fronts(folder: Path, fronts: tuple[str, ...]) -> Path:
+    """The fleet ACL example with a `user` block per front, copied from its `front` block (as
+    the example says a second front is added)."""
+    lines = FLEET_ACL.read_text().splitlines()
+    start = lines.index(f"user {FRONT_USER}")
+    block = []
+    for line in lines[start + 1 :]:
+        if not line.startswith("topic "):
+            break
+        block.append(line)
+    extra = [f"\nuser {user}\n" + "\n".join(block) for user in fronts if user != FRONT_USER]
+    acl = folder / "fleet.acl"
+    acl.write_text("\n".join(lines) + "\n" + "\n".join(extra) + "\n")
+    return acl
+
+
+def fleet_broker(
+    folder: Path, users: dict[str, str], fronts: tuple[str, ...], *, strict_ids: bool = True
+) -> Mosquitto:
+    """A Mosquitto set up as a fleet's should be (not started)."""
+    acl = acl_for_fronts(folder, fronts)
+    settings = FLEET_BROKER_SETTINGS if strict_ids else ""
+    broker = Mosquitto(folder, acl=acl, users=users, settings=settings)
+    # Nagle off (its default is on): else every request and every answer waits ~40 ms.
+    broker.config.write_text(broker.config.read_text() + "set_tcp_nodelay true\n")
+    return broker
 
 
 def hub_locks(hub_id: str) -> str:
@@ -108,42 +144,53 @@ def online_hubs(front: Front) -> set[str]:
 
 @pytest.fixture(scope="module")
 def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
-    broker = Mosquitto(tmp_path_factory.mktemp("mosquitto"), acl=FLEET_ACL, users=FLEET_USERS)
+    folder = tmp_path_factory.mktemp("mosquitto")
+    broker = fleet_broker(folder, FLEET_USERS, FRONT_USERS, strict_ids=False)
     broker.start()
     proxies = {h: TcpProxy(broker.tls_port).start() for h in HUBS}
     hubs: dict[str, Daemon] = {}
     fronts: list[Front] = []
-    try:
-        for hub_id in HUBS:
-            folder = tmp_path_factory.mktemp(hub_id)
-            config = folder / "lockgw.toml"
-            config.write_text(hub_config(hub_id, broker, proxies[hub_id]))
-            (folder / "data").mkdir()
-            hubs[hub_id] = Daemon(folder / "data", config=config, sim=False)
+
+    def start_hub(hub_id: str) -> None:
+        folder = tmp_path_factory.mktemp(hub_id)
+        config = folder / "lockgw.toml"
+        config.write_text(hub_config(hub_id, broker, proxies[hub_id]))
+        (folder / "data").mkdir()
+        hubs[hub_id] = Daemon(folder / "data", config=config, sim=False)
+        hubs[hub_id].start()
+
+    def start_fronts() -> None:
         first: Front | None = None
-        for _ in range(2):
-            folder = tmp_path_factory.mktemp("front")
+        for user in FRONT_USERS:
+            folder = tmp_path_factory.mktemp(user)
             config = folder / "front.toml"
-            config.write_text(front_config(FRONT_USER, broker))
+            config.write_text(front_config(user, broker))
             if first is None:
                 (folder / "data").mkdir()
             front = Front(folder / "data", config=config, key_from=first)
             first = first or front
             fronts.append(front)
-        with ThreadPoolExecutor() as starting:  # five processes, started side by side
-            list(starting.map(lambda runner: runner.start(), [*hubs.values(), *fronts]))
+        for front in fronts:
+            front.start()
+
+    try:
+        with ThreadPoolExecutor() as starting:  # the five processes started side by side
+            started = [starting.submit(start_hub, h) for h in HUBS]
+            started.append(starting.submit(start_fronts))
+            for future in started:
+                future.result()
         devices = {h: _device_ids(d) for h, d in hubs.items()}
         built = Fleet(broker, proxies, hubs, fronts, devices)
         built.heal()
         yield built
     finally:
-        for runner in [*fronts, *hubs.values()]:
-            runner.stop() if runner.proc is not None else None
+        runners = [*fronts, *hubs.values()]
+        exits = [runner.stop() for runner in runners]  # a clean stop exits 0
         for proxy in proxies.values():
             proxy.stop()
         broker.stop()
-    for runner in [*fronts, *hubs.values()]:
-        assert "Traceback" not in runner.log(), runner.log()
+    for runner, code in zip(runners, exits, strict=True):
+        assert code == 0 and "Traceback" not in runner.log(), runner.log()
 
 
 def _device_ids(hub: Daemon) -> list[str]:

@@ -88,6 +88,11 @@ class TcpProxy:
     def connections(self) -> int:
         return len(self._links)
 
+    @property
+    def stalled(self) -> int:
+        """Connections an end of which closed inside the hole (the other end not told yet)."""
+        return sum(1 for link in list(self._links) if link.dead)
+
     def held(self, direction: Direction) -> int:
         """Bytes the hole holds in that direction, over every connection."""
         return sum(len(link.held[direction]) for link in list(self._links))
