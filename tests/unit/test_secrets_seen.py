@@ -17,6 +17,10 @@ LINES = [
     ("a masked key", "ERROR aiohttp.server: Authorization: Bearer seam_lgw_***", False),
     ("inside a UUID", "INFO lockgw: lock 1a2b4711-0c0d-4e4f-8a8b-0c0d0e0f1a2b registered", False),
     ("inside a timestamp", "2026-12-02 14:47:11,471 INFO lockgw: API on :8484", False),
+    ("a listening port", "INFO lockgw: API listening on http://127.0.0.1:4711", False),
+    ("a port on any host", "INFO lockgw: API on http://[::1]:4711/ and localhost:4711", False),
+    ("a PIN glued to a colon", "DEBUG x: pin:4711", True),
+    ("a PIN after a colon in prose", "INFO lockgw: code for slot 3: 4711 written", True),
     ("a longer number", "INFO lockgw: 47113 events pruned", False),
 ]  # fmt: skip
 
