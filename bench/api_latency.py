@@ -30,7 +30,7 @@ ROUNDS = 500
 
 
 def _config(path: Path, locks: VirtualLockServer) -> Path:
-    path.write_text(f'virtual_server_url = "{locks.url}"\n')
+    path.write_text(f'[virtual_server]\nurl = "{locks.url}"\n')
     return path
 
 

@@ -2,7 +2,8 @@
 
 Seam publishes `@seamapi/fake-seam-connect` (pinned in bench/fake-seam/package-lock.json): its
 cloud API held in memory, nothing written anywhere. This bench starts it and the hub (one
-simulated lock, SQLite on disk, every mutation committed before it answers), seeds 200 codes
+virtual lock in its own process, as a real lock is a device of its own; SQLite on disk, every
+mutation committed before it answers), seeds 200 codes
 on one lock of each, then times every call both serve, interleaved call by call over the same
 keep-alive HTTP client setup, and reports the median ratio hub / fake per call.
 
@@ -26,6 +27,7 @@ import httpx
 
 from bench.common import ROOT, percentile, rss_mb, write_results
 from tests.support.daemon import Daemon, free_port
+from tests.support.virtual_server import VirtualLockServer
 
 FAKE_DIR = ROOT / "bench" / "fake-seam"
 FAKE_BIN = FAKE_DIR / "node_modules" / "@seamapi" / "fake-seam-connect" / "dist" / "server.js"
@@ -33,8 +35,6 @@ FAKE_KEY = "seam_apikey1_token"  # the fake's seeded workspace
 FAKE_DEVICE = "august_device_1"
 CODES = 200
 ROUNDS = 300
-
-CONFIG = '[[virtual_locks]]\nname = "Bench door"\nprofile = "zwave-250"\nref = "vs-fake"\n'
 
 
 @dataclass
@@ -138,9 +138,10 @@ def _time(call: Callable[[], object]) -> float:
 
 
 def main() -> None:
+    locks = VirtualLockServer({"vs-fake": "zwave-250"})
     with tempfile.TemporaryDirectory() as tmp, fake_seam() as fake_client:
         data = Path(tmp)
-        (data / "bench.toml").write_text(CONFIG)
+        (data / "bench.toml").write_text(f'[virtual_server]\nurl = "{locks.url}"\n')
         daemon = Daemon(data, config=data / "bench.toml", sim=False)
         daemon.start()
         try:
@@ -164,6 +165,7 @@ def main() -> None:
             hub_rss = rss_mb(daemon.proc.pid)
         finally:
             daemon.stop()
+            locks.stop()
     table: dict[str, dict[str, float]] = {}
     for name in samples["hub"]:
         hub_p50 = percentile(samples["hub"][name], 50) * 1000
@@ -181,7 +183,7 @@ def main() -> None:
             "machine": platform.machine(),
             "python": platform.python_version(),
             "fake": "@seamapi/fake-seam-connect 1.86.0 (in memory)",
-            "hub": "lockgw, SQLite on disk, one simulated lock",
+            "hub": "lockgw, SQLite on disk, one virtual lock in its own process",
             "codes_on_the_lock": CODES,
             "rounds": ROUNDS,
             "hub_rss_mb": hub_rss,

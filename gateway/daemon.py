@@ -24,7 +24,7 @@ from gateway.config import SIM_LOCKS, Config
 from gateway.dashboard import app as dashboard
 from gateway.engine.clock_watch import watch_clock
 from gateway.engine.locks import Locks
-from gateway.host import sd_notify
+from gateway.host import mdns, sd_notify
 from gateway.host.background import Background
 from gateway.host.data_dir_lock import LOCK_FILE, DataDirLock
 from gateway.host.listener import listen
@@ -276,8 +276,6 @@ async def serve(config: Config, *, sim: bool) -> None:
     log.info("lockgw API listening on %s", url)
     print(f"lockgw: API on {url}", flush=True)
     advertiser = None
-    from gateway.host import mdns  # zeroconf loads only when the hub advertises itself
-
     if mdns.wanted(config.host, config.mdns):
         advertiser = mdns.Advertiser(mdns.advert_for(config.host, config.port, scheme))
         await advertiser.start()

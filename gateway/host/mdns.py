@@ -11,10 +11,12 @@ import logging
 import socket
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
 
 import ifaddr
-from zeroconf import InterfaceChoice, IPVersion
-from zeroconf.asyncio import AsyncServiceInfo, AsyncZeroconf
+
+if TYPE_CHECKING:
+    from zeroconf.asyncio import AsyncZeroconf
 
 log = logging.getLogger("lockgw.mdns")
 
@@ -108,6 +110,10 @@ class Advertiser:
         self._zeroconf: AsyncZeroconf | None = None
 
     async def start(self) -> None:
+        # zeroconf (~3.7 MB resident) loads only when the hub advertises itself.
+        from zeroconf import InterfaceChoice, IPVersion
+        from zeroconf.asyncio import AsyncServiceInfo, AsyncZeroconf
+
         advert = self.advert
         if not advert.addresses:
             log.warning("mDNS: no LAN address to advertise")

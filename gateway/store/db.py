@@ -84,6 +84,9 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return (stat.st_dev, stat.st_ino)
 
 
+CACHE_KIB = 512
+
+
 class Store:
     def __init__(self, data_dir: Path) -> None:
         self.faults = StoreFaults()
@@ -103,6 +106,9 @@ class Store:
             self.conn.execute("PRAGMA synchronous=FULL")
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.execute("PRAGMA busy_timeout=5000")
+            # 512 KiB of page cache, not SQLite's 2 MiB: the kernel caches the file anyway, and
+            # a list of 1,000 codes was no slower (bench/api_latency), for 2 MiB less resident.
+            self.conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
             self._commit_listeners: list[Callable[[], None]] = []
             self._depth = 0  # transactions open (1: the outer one; more: savepoints in it)
             self._owner: tuple[int, int | None] | None = None

@@ -64,6 +64,9 @@ def _mutation(mutation: Mutation) -> dict[str, Any]:
 def access_code(
     code: AccessCode, workspace_id: str, *, backup_available: bool = False
 ) -> dict[str, Any]:
+    """One managed code. A list renders one of these per code (1,000 on a page), so the common
+    case is kept cheap: no issue or mutation to render, no offset to convert."""
+    starts_at, ends_at = code.starts_at, code.ends_at
     body: dict[str, Any] = {
         "workspace_id": workspace_id,
         "access_code_id": code.access_code_id,
@@ -71,19 +74,21 @@ def access_code(
         "name": code.name,
         "code": code.code,
         "common_code_key": code.common_code_key,
-        "type": code.type,
-        "status": code.status.value,
+        "type": "ongoing" if ends_at is None else "time_bound",
+        "status": code.status,  # a StrEnum: it is its value
         "created_at": to_iso(code.created_at),
-        "starts_at": None if code.starts_at is None else to_iso(code.starts_at),
-        "ends_at": None if code.ends_at is None else to_iso(code.ends_at),
-        "errors": [access_code_error(e) for e in code.errors],
-        "warnings": [_issue(w, "warning_code") for w in code.warnings],
+        "starts_at": None if starts_at is None else to_iso(starts_at),
+        "ends_at": None if ends_at is None else to_iso(ends_at),
+        "errors": [access_code_error(e) for e in code.errors] if code.errors else [],
+        "warnings": [_issue(w, "warning_code") for w in code.warnings] if code.warnings else [],
         "is_managed": code.is_managed,
         "is_backup_access_code_available": backup_available,
         "is_external_modification_allowed": code.is_external_modification_allowed,
         "is_one_time_use": False,
         "is_offline_access_code": False,
-        "pending_mutations": [_mutation(m) for m in code.pending_mutations],
+        "pending_mutations": (
+            [_mutation(m) for m in code.pending_mutations] if code.pending_mutations else []
+        ),
         "is_backup": code.is_backup,
         "pulled_backup_access_code_id": code.pulled_backup_access_code_id,
         "is_scheduled_on_device": code.is_scheduled_on_device,
