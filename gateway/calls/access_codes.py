@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import orjson
+
 from gateway.calls.call import Answer, Call, Route, changing, reading
 from gateway.domain.models import AccessCode
 from gateway.wire import views
@@ -50,8 +52,29 @@ def get(call: Call) -> Answer:
 
 
 def list_codes(call: Call) -> Answer:
-    codes, next_seq = call.services.access_codes.list(call.params(ListAccessCodes))
-    return {"access_codes": _codes(call, codes), "pagination": call.pagination(next_seq)}
+    """A page of codes: each one rendered before at its row's revision is reused as it was
+    (gateway/wire/rendered.py); only the others are read whole and rendered."""
+    svc = call.services
+    heads, next_seq = svc.access_codes.list_heads(call.params(ListAccessCodes))
+    backups = svc.access_codes.backups_available(heads)
+    kept = svc.rendered_codes
+    keys = [(svc.workspace_id, h.seq, h.rev, h.access_code_id in backups) for h in heads]
+    page = [kept.get(key) for key in keys]
+    missing = [h for h, rendered in zip(heads, page, strict=True) if rendered is None]
+    if missing:
+        now = svc.access_codes.at_heads(missing)
+        for i, (head, key) in enumerate(zip(heads, keys, strict=True)):
+            if page[i] is not None or head.seq not in now:
+                continue  # kept, or deleted since the page was read (by another process)
+            rev, code = now[head.seq]
+            body = views.access_code(code, key[0], backup_available=key[3])
+            page[i] = rendered = orjson.Fragment(orjson.dumps(body))
+            if rev == head.rev:  # else changed meanwhile: served as it is now, not kept
+                kept.keep(key, rendered)
+    return {
+        "access_codes": [rendered for rendered in page if rendered is not None],
+        "pagination": call.pagination(next_seq),
+    }
 
 
 def update(call: Call) -> Answer:

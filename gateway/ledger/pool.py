@@ -17,7 +17,7 @@ from datetime import datetime
 
 from gateway.domain.codegen import NoCodeAvailable, generate_code
 from gateway.domain.issues import with_issue, without
-from gateway.domain.models import POOL, AccessCode, CodeStatus, Device, Issue
+from gateway.domain.models import POOL, AccessCode, CodeHead, CodeStatus, Device, Issue
 from gateway.domain.rules import appearance
 from gateway.ledger.forget import forget
 from gateway.store import access_codes, devices, slots
@@ -100,7 +100,7 @@ def refill(conn: sqlite3.Connection, device: Device, now: datetime) -> int:
     return added
 
 
-def available(conn: sqlite3.Connection, codes: Iterable[AccessCode]) -> set[str]:
+def available(conn: sqlite3.Connection, codes: Iterable[AccessCode | CodeHead]) -> set[str]:
     """Ids of the codes for which a backup can be pulled now (or already was)."""
     codes = list(codes)
     device_ids = {c.device_id for c in codes if c.type == "time_bound"}

@@ -20,6 +20,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import aiomqtt
+import orjson
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
@@ -304,7 +305,9 @@ class MqttBridge:
         # replayed: the recorded answer of an earlier request with this request_id
         answer.UserProperty = [("status", str(status))] + ([("replayed", "true")] * replayed)
         answer.ContentType = "application/json"
-        await mqtt.publish(response_topic, _json(body), qos=1, properties=answer)
+        # orjson, as the HTTP API: an answer may hold codes already rendered (wire/rendered.py)
+        payload = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+        await mqtt.publish(response_topic, payload, qos=1, properties=answer)
 
     async def _answer(self, payload: bytes) -> tuple[int, dict[str, Any], bool]:
         """(status, body, replayed) as the HTTP API would answer the request."""

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 from gateway.clock import Clock
 from gateway.domain.codegen import NoCodeAvailable
@@ -18,6 +19,7 @@ from gateway.domain.models import (
     ActionAttempt,
     ActionStatus,
     ActionType,
+    CodeHead,
     CodeStatus,
     Device,
     Mutation,
@@ -210,8 +212,17 @@ class AccessCodes:
             pin=p.code,
         )
 
-    def list(self, p: ListAccessCodes) -> tuple[list[AccessCode], int | None]:
-        """One page of managed codes, and the next page's cursor position (None: last page)."""
+    def list_heads(self, p: ListAccessCodes) -> tuple[list[CodeHead], int | None]:
+        """One page of managed codes as heads (a row's place and revision), and the next page's
+        cursor position (None: last page). A list reuses what it rendered before of a code at
+        the same revision; only the others are read whole (`at_heads`)."""
+        return access_codes.page_heads(self.store.conn, **self._page(p))
+
+    def at_heads(self, heads: Sequence[CodeHead]) -> dict[int, tuple[int, AccessCode]]:
+        """The codes of these heads by row, each with its revision now."""
+        return access_codes.at_seqs(self.store.conn, [h.seq for h in heads])
+
+    def _page(self, p: ListAccessCodes) -> dict[str, Any]:
         p.refuse_set(CLOUD_ONLY_FILTERS)
         if p.device_id is not None:
             lookup.device(self.store.conn, p.device_id)
@@ -224,17 +235,15 @@ class AccessCodes:
                 access_method_id=p.access_method_id,
             )
             code_ids = of_grant if code_ids is None else [i for i in code_ids if i in of_grant]
-        return access_codes.page(
-            self.store.conn,
-            managed=True,
-            device_ids=None if p.device_id is None else [p.device_id],
-            access_code_ids=code_ids,
-            search=p.search,
-            after_seq=decode_cursor(p.page_cursor),
-            limit=p.limit or DEFAULT_LIMIT,
-        )
+        return {
+            "device_ids": None if p.device_id is None else [p.device_id],
+            "access_code_ids": code_ids,
+            "search": p.search,
+            "after_seq": decode_cursor(p.page_cursor),
+            "limit": p.limit or DEFAULT_LIMIT,
+        }
 
-    def backups_available(self, codes: Iterable[AccessCode]) -> set[str]:
+    def backups_available(self, codes: Iterable[AccessCode | CodeHead]) -> set[str]:
         """Ids of the codes whose backup can be pulled now (or already was)."""
         return backup_available(self.store.conn, codes)
 

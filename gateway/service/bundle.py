@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.clock import Clock
@@ -24,6 +24,7 @@ from gateway.service.webhooks import Webhooks
 from gateway.service.workspaces import Workspaces
 from gateway.store import api_keys
 from gateway.store.db import Store
+from gateway.wire.rendered import RenderedCodes
 
 
 @dataclass
@@ -48,6 +49,8 @@ class Services:
     # The sandbox's simulate calls and /locks/configure_auto_lock (built by `build`).
     simulation: Simulation | None = None
     lock_config: LockConfig | None = None
+    # What lists rendered of managed codes, reused while a code's row is unchanged.
+    rendered_codes: RenderedCodes = field(default_factory=RenderedCodes)
 
     @classmethod
     def build(

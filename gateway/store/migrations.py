@@ -311,4 +311,16 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX api_answers_answered_at ON api_answers (answered_at);
     """,
+    # a revision per access code, counted up by every change of its row (the trigger: an
+    # UPDATE that does not set rev itself), so a list reuses what it rendered of an unchanged
+    # code (gateway/wire/rendered.py); recursive triggers are off, so the trigger's own UPDATE
+    # does not fire it again
+    """
+    ALTER TABLE access_codes ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;
+    CREATE TRIGGER access_codes_rev AFTER UPDATE ON access_codes
+    FOR EACH ROW WHEN NEW.rev = OLD.rev
+    BEGIN
+        UPDATE access_codes SET rev = OLD.rev + 1 WHERE seq = OLD.seq;
+    END;
+    """,
 ]

@@ -1,0 +1,41 @@
+"""Managed codes as a list renders them, kept for the next list (pure: a bounded map).
+
+A list of 200 codes spends most of its time building each code's JSON from its row (~5 us a
+code: the row, the domain object, the Seam-shaped object, the encoding). A code whose row has
+not changed renders the same, so each rendering is kept under what it depends on: the store's
+row (`seq`), the row's revision (`rev`, counted up by every change of the row), the workspace
+and whether its backup can be pulled (which depends on its lock's pool, not on its row). An
+unchanged code is then a lookup; a changed one has a new revision, so nothing stale is ever
+served. The least recently listed renderings go first beyond `capacity` (2,048 codes: about
+1.5 MB)."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import orjson
+
+CAPACITY = 2048
+
+Key = tuple[str, int, int, bool]  # workspace_id, seq, rev, backup available
+
+
+class RenderedCodes:
+    def __init__(self, capacity: int = CAPACITY) -> None:
+        self.capacity = capacity
+        self._kept: OrderedDict[Key, orjson.Fragment] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def get(self, key: Key) -> orjson.Fragment | None:
+        found = self._kept.get(key)
+        if found is not None:
+            self._kept.move_to_end(key)
+        return found
+
+    def keep(self, key: Key, rendered: orjson.Fragment) -> None:
+        self._kept[key] = rendered
+        self._kept.move_to_end(key)
+        while len(self._kept) > self.capacity:
+            self._kept.popitem(last=False)

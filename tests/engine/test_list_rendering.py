@@ -1,0 +1,116 @@
+"""A list reuses what it rendered of unchanged codes (gateway/wire/rendered.py): whatever changes
+a code (the API, the reconciler, the lock's pool filling up, a deletion), the next list shows it
+exactly as a fresh rendering from the store would."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import orjson
+
+from gateway.calls import access_codes as calls
+from gateway.calls.call import RequestCall
+from gateway.store import access_codes
+from gateway.wire import views
+from gateway.wire.rendered import RenderedCodes
+from tests.support.harness import START, Harness
+
+H = timedelta(hours=1)
+
+
+def _listed(hub: Harness, **params: Any) -> list[dict[str, Any]]:
+    """The list as the API answers it (encoded, as the HTTP and MQTT APIs do)."""
+    answer = calls.list_codes(RequestCall(hub.services, body=orjson.dumps(params)))
+    found: list[dict[str, Any]] = orjson.loads(orjson.dumps(answer))["access_codes"]
+    return found
+
+
+def _fresh(hub: Harness, device_id: str) -> list[dict[str, Any]]:
+    """The same page rendered from the store, nothing reused."""
+    svc = hub.services
+    codes, _ = access_codes.page(hub.store.conn, managed=True, device_ids=[device_id], limit=1000)
+    backups = svc.access_codes.backups_available(codes)
+    rendered = [
+        views.access_code(c, svc.workspace_id, backup_available=c.access_code_id in backups)
+        for c in codes
+    ]
+    found: list[dict[str, Any]] = orjson.loads(orjson.dumps(rendered))
+    return found
+
+
+def _same_as_fresh(hub: Harness, device_id: str) -> list[dict[str, Any]]:
+    listed = _listed(hub, device_id=device_id)
+    assert listed == _fresh(hub, device_id)
+    return listed
+
+
+async def test_a_listed_code_shows_every_change_made_since_the_last_list(hub: Harness) -> None:
+    device_id, _ = hub.add_lock()
+    first = hub.create(device_id, name="First", code="4817")
+    second = hub.create(device_id, name="Second", code="5928")
+    assert [c["status"] for c in _same_as_fresh(hub, device_id)] == ["setting", "setting"]
+    assert len(hub.services.rendered_codes) == 2
+
+    await hub.settle(device_id)  # the reconciler writes both: their rows change
+    assert [c["status"] for c in _same_as_fresh(hub, device_id)] == ["set", "set"]
+
+    hub.update(first.access_code_id, name="Renamed", code="6039")
+    listed = _same_as_fresh(hub, device_id)
+    assert [(c["name"], c["code"]) for c in listed] == [("Renamed", "6039"), ("Second", "5928")]
+
+    hub.delete(second.access_code_id)
+    await hub.settle(device_id)
+    assert [c["access_code_id"] for c in _same_as_fresh(hub, device_id)] == [first.access_code_id]
+
+
+async def test_a_code_listed_twice_unchanged_is_served_as_rendered_the_first_time(
+    hub: Harness,
+) -> None:
+    device_id, _ = hub.add_lock()
+    hub.create(device_id, name="Front", code="4817")
+    await hub.settle(device_id)
+    before = _same_as_fresh(hub, device_id)
+    kept = dict(hub.services.rendered_codes._kept)
+    assert _same_as_fresh(hub, device_id) == before
+    assert dict(hub.services.rendered_codes._kept) == kept  # nothing rendered again
+
+
+async def test_a_codes_backup_shows_as_available_once_its_locks_pool_is_ready(
+    hub: Harness,
+) -> None:
+    device_id, _ = hub.add_lock()
+    hub.create(
+        device_id,
+        code="4817",
+        starts_at=START,
+        ends_at=START + 48 * H,
+        use_backup_access_code_pool=True,
+    )
+    assert [c["is_backup_access_code_available"] for c in _same_as_fresh(hub, device_id)] == [False]
+    await hub.settle(device_id)  # the pool is programmed: the code's own row may not change
+    assert [c["is_backup_access_code_available"] for c in _same_as_fresh(hub, device_id)] == [True]
+
+
+async def test_a_change_the_store_makes_without_the_api_is_listed(hub: Harness) -> None:
+    """Any UPDATE of the row counts (here a rename written straight to the store)."""
+    device_id, _ = hub.add_lock()
+    code = hub.create(device_id, name="Front", code="4817")
+    _same_as_fresh(hub, device_id)
+    hub.store.conn.execute(
+        "UPDATE access_codes SET name = 'Back' WHERE access_code_id = ?", (code.access_code_id,)
+    )
+    assert [c["name"] for c in _same_as_fresh(hub, device_id)] == ["Back"]
+
+
+def test_the_least_recently_listed_renderings_go_first_beyond_the_capacity() -> None:
+    kept = RenderedCodes(capacity=2)
+    one, two, three = (orjson.Fragment(b"{}") for _ in range(3))
+    kept.keep(("w", 1, 0, False), one)
+    kept.keep(("w", 2, 0, False), two)
+    assert kept.get(("w", 1, 0, False)) is one  # listed again: now the most recent
+    kept.keep(("w", 3, 0, False), three)
+    assert len(kept) == 2
+    assert kept.get(("w", 2, 0, False)) is None
+    assert kept.get(("w", 1, 0, False)) is one
+    assert kept.get(("w", 3, 0, False)) is three
