@@ -5,7 +5,8 @@ from __future__ import annotations
 import orjson
 
 from gateway.calls.call import Answer, Call, Route, changing, reading
-from gateway.domain.models import AccessCode
+from gateway.domain.models import AccessCode, CodeHead
+from gateway.service.bundle import Services
 from gateway.wire import views
 from gateway.wire.requests import (
     AccessCodeRef,
@@ -53,28 +54,31 @@ def get(call: Call) -> Answer:
 
 def list_codes(call: Call) -> Answer:
     """A page of codes: each one rendered before at its row's revision is reused as it was
-    (gateway/wire/rendered.py); only the others are read whole and rendered."""
+    (gateway/wire/rendered.py); only the others are read whole and rendered. The page and those
+    rows are read from one state of the store."""
     svc = call.services
-    heads, next_seq = svc.access_codes.list_heads(call.params(ListAccessCodes))
+    p = call.params(ListAccessCodes)
+    with svc.access_codes.reading():
+        heads, next_seq = svc.access_codes.list_heads(p)
+        return {"access_codes": _rendered(svc, heads), "pagination": call.pagination(next_seq)}
+
+
+def _rendered(svc: Services, heads: list[CodeHead]) -> list[orjson.Fragment]:
     backups = svc.access_codes.backups_available(heads)
     kept = svc.rendered_codes
     keys = [(svc.workspace_id, h.seq, h.rev, h.access_code_id in backups) for h in heads]
     page = [kept.get(key) for key in keys]
     missing = [h for h, rendered in zip(heads, page, strict=True) if rendered is None]
-    if missing:
-        now = svc.access_codes.at_heads(missing)
-        for i, (head, key) in enumerate(zip(heads, keys, strict=True)):
-            if page[i] is not None or head.seq not in now:
-                continue  # kept, or deleted since the page was read (by another process)
-            rev, code = now[head.seq]
+    if not missing:
+        return [rendered for rendered in page if rendered is not None]
+    rows = svc.access_codes.at_heads(missing)
+    for i, key in enumerate(keys):
+        if page[i] is None:
+            _, code = rows[key[1]]  # the same state of the store: every head's row is there
             body = views.access_code(code, key[0], backup_available=key[3])
             page[i] = rendered = orjson.Fragment(orjson.dumps(body))
-            if rev == head.rev:  # else changed meanwhile: served as it is now, not kept
-                kept.keep(key, rendered)
-    return {
-        "access_codes": [rendered for rendered in page if rendered is not None],
-        "pagination": call.pagination(next_seq),
-    }
+            kept.keep(key, rendered)
+    return [rendered for rendered in page if rendered is not None]
 
 
 def update(call: Call) -> Answer:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
 
@@ -217,6 +218,11 @@ class AccessCodes:
         cursor position (None: last page). A list reuses what it rendered before of a code at
         the same revision; only the others are read whole (`at_heads`)."""
         return access_codes.page_heads(self.store.conn, **self._page(p))
+
+    def reading(self) -> AbstractContextManager[object]:
+        """One state of the store for several reads (a list's heads, then the rows it renders),
+        whatever another process (the owner's CLI) commits between them."""
+        return self.store.snapshot()
 
     def at_heads(self, heads: Sequence[CodeHead]) -> dict[int, tuple[int, AccessCode]]:
         """The codes of these heads by row, each with its revision now."""

@@ -188,6 +188,21 @@ class Store:
         for listener in self._commit_listeners:
             listener()
 
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """Several reads that see one state of the database (BEGIN ... COMMIT, deferred: in
+        WAL mode no writer waits for it), though another process commits between them. Inside
+        an open transaction, that transaction already is one state."""
+        if self._depth or self.conn.in_transaction:
+            yield self.conn
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield self.conn
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")
+
     def _savepoint(self) -> Iterator[sqlite3.Connection]:
         self._depth += 1
         name = f"nested_{self._depth}"
