@@ -7,6 +7,7 @@ Our own HTTP API is never called."""
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +31,14 @@ class Request:
 
 
 def _fingerprint(parameters: object) -> str:
-    return hashlib.sha256(orjson.dumps(parameters, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    """orjson's encoding where it can (what recorded answers were fingerprinted with); the
+    standard library's for what orjson cannot write (an integer beyond 64 bits, a number of too
+    many digits), which the route's model then refuses as it would over HTTP."""
+    try:
+        encoded = orjson.dumps(parameters, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # orjson.JSONEncodeError
+        encoded = json.dumps(parameters, sort_keys=True, default=repr).encode()
+    return hashlib.sha256(encoded).hexdigest()
 
 
 def _query(value: Any) -> list[tuple[str, str]]:
