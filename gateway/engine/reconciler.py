@@ -76,6 +76,8 @@ class Reconciler:
     # (lock, operation, outcome) for each slot operation: metrics
     count: Callable[[str, str, str], None] = lambda lock, operation, outcome: None
     monotonic: Callable[[], float] = time.monotonic
+    # Shared by a hub's reconcilers (engine.locks): how many first passes run at once.
+    first_passes: asyncio.Semaphore = field(default_factory=asyncio.Semaphore)
 
     def __post_init__(self) -> None:
         self._wake = asyncio.Event()
@@ -156,15 +158,21 @@ class Reconciler:
         self._wake.set()
 
     async def run(self) -> None:
-        """Reconcile whenever woken; after a failure, retry on the backoff timer."""
-        while not self._stopping:
+        """Reconcile whenever woken; after a failure, retry on the backoff timer. The first
+        pass (at start-up, or when the supervisor restarts this task) waits its turn among the
+        hub's locks (`first_passes`)."""
+        if self._stopping:
+            return
+        async with self.first_passes:
             result = await self.reconcile_once()
-            if self._stopping:
-                return
+        while not self._stopping:
             timeout = self.backoff_delay() if result.failed else DRIFT_CHECK_EVERY.total_seconds()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout)
             await self._until_quiet()
+            if self._stopping:
+                return
+            result = await self.reconcile_once()
 
     async def _until_quiet(self) -> None:
         """Coalesce a burst of changes into one pass: wait until the lock's declared state has
