@@ -96,20 +96,20 @@ def confirm_write(
     )
     slot_health.set_pending(conn, device.device_id, op.slot, None)
     slot_health.clear_failures(conn, device.device_id, op.slot)
-    code = access_codes.get(conn, op.access_code_id)
-    if code is None:
+    stored = access_codes.get(conn, op.access_code_id)
+    if stored is None:
         return  # deleted meanwhile: the next plan clears the slot
     # Programmed ahead with its window on the lock: unset until starts_at (as the cloud shows).
     ahead = op.window is not None and now < op.window.starts_at
     code = replace(
-        code,
+        stored,
         status=CodeStatus.UNSET if ahead else CodeStatus.SET,
         is_scheduled_on_device=op.window is not None,
         pending_mutations=[],
-        errors=without(code.errors, *PERMANENT_CODE_ERRORS, "conflicting_external_modification"),
-        warnings=without(code.warnings, "delay_in_setting_on_device"),
+        errors=without(stored.errors, *PERMANENT_CODE_ERRORS, "conflicting_external_modification"),
+        warnings=without(stored.warnings, "delay_in_setting_on_device"),
     )
-    access_codes.save(conn, code)
+    access_codes.save(conn, code, was=stored)
     access_codes.block(conn, code.access_code_id, None)
     if not code.in_pool:  # pool codes are secrets: no events
         if op.window is not None:

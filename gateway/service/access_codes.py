@@ -10,6 +10,7 @@ import sqlite3
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -329,11 +330,14 @@ class AccessCodes:
             else:
                 action_attempts.insert(conn, attempt)
                 if not code.deleting:
-                    code.deleting = True
-                    code.status = CodeStatus.REMOVING
-                    code.pending_mutations = [
-                        Mutation("deleting", "The code is being removed from the lock.", now)
-                    ]
-                    access_codes.save(conn, code)
+                    deleting = replace(
+                        code,
+                        deleting=True,
+                        status=CodeStatus.REMOVING,
+                        pending_mutations=[
+                            Mutation("deleting", "The code is being removed from the lock.", now)
+                        ],
+                    )
+                    access_codes.save(conn, deleting, was=code)
         self.wake(code.device_id)
         return attempt

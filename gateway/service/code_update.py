@@ -92,7 +92,7 @@ def apply_update(
         # A changed declaration is worth trying again, even after a permanent failure.
         new.errors = [e for e in new.errors if e.code not in PERMANENT_CODE_ERRORS]
         access_codes.block(conn, new.access_code_id, None)
-    access_codes.save(conn, new)
+    access_codes.save(conn, new, was=old)
     if new.use_backup_access_code_pool:
         activate_pool(conn, new.device_id, now)
     if new.ends_at != old.ends_at and new.ends_at is not None:

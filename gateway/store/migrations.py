@@ -323,4 +323,21 @@ MIGRATIONS: list[str] = [
         UPDATE access_codes SET rev = OLD.rev + 1 WHERE seq = OLD.seq;
     END;
     """,
+    # fewer index pages written per commit (each one more to write to the WAL and fsync
+    # before a change answers): most codes have no common_code_key and are not backup pool
+    # codes, and most action attempts are not pending, so those indexes hold only the rows
+    # that have one (every query of them names a value, so the partial index still serves
+    # it); a lock's codes by PIN (a create's duplicate check read every code of the lock)
+    """
+    DROP INDEX access_codes_common_key;
+    CREATE INDEX access_codes_common_key ON access_codes (common_code_key)
+        WHERE common_code_key IS NOT NULL;
+    DROP INDEX access_codes_pool;
+    CREATE INDEX access_codes_pool ON access_codes (device_id, pool_state)
+        WHERE pool_state IS NOT NULL;
+    DROP INDEX action_attempts_pending;
+    CREATE INDEX action_attempts_pending ON action_attempts (access_code_id)
+        WHERE status = 'pending';
+    CREATE INDEX access_codes_pin ON access_codes (device_id, code);
+    """,
 ]
