@@ -24,16 +24,14 @@ async def http_call(request: web.Request) -> RequestCall:
     """GET/DELETE read the query string; a DELETE with no query but a body reads its body (as
     JSON, strictly, like every other method)."""
     services = request.app[SERVICES]
-    url = request.url
 
-    def page_url(cursor: str) -> str:
-        return str(url.update_query(page_cursor=cursor))
+    def page_url(cursor: str) -> str:  # the URL is built only for a page that has a next one
+        return str(request.url.update_query(page_cursor=cursor))
 
-    query = list(request.query.items())
-    if request.method in QUERY_METHODS and not (
-        request.method == "DELETE" and request.can_read_body and query_is_empty(query)
-    ):
-        return RequestCall(services, query=query, page_url=page_url)
+    if request.method in QUERY_METHODS:
+        query = list(request.query.items())
+        if not (request.method == "DELETE" and request.can_read_body and query_is_empty(query)):
+            return RequestCall(services, query=query, page_url=page_url)
     return RequestCall(services, body=await request.read(), page_url=page_url)
 
 
