@@ -104,6 +104,8 @@ def available(conn: sqlite3.Connection, codes: Iterable[AccessCode | CodeHead]) 
     """Ids of the codes for which a backup can be pulled now (or already was)."""
     codes = list(codes)
     device_ids = {c.device_id for c in codes if c.type == "time_bound"}
+    if not device_ids:  # ongoing codes only: nothing to ask the store
+        return set()
     enabled = {d.device_id for d in devices.all_devices(conn, list(device_ids)) if d.has_pool}
     ready = pool_store.devices_with_ready_codes(conn, enabled)
     return {
