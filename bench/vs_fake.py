@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import platform
+import sqlite3
 import subprocess
 import tempfile
 import time
@@ -131,6 +132,27 @@ def _calls(server: Server) -> dict[str, Callable[[], object]]:
     }
 
 
+def commit_floor(data: Path, gap: float, rounds: int = 300) -> float:
+    """The p50 of the least a durable change costs on this disk: one row committed to a SQLite
+    WAL with synchronous=FULL (an fdatasync), `gap` seconds apart (the bench's cadence: the
+    hub's disk rests while the fake answers). Every hub write pays this before it answers."""
+    conn = sqlite3.connect(data / "floor.sqlite3", isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("CREATE TABLE IF NOT EXISTS t (n INTEGER)")
+    samples = []
+    for n in range(rounds):
+        start = time.perf_counter()
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO t VALUES (?)", (n,))
+        conn.execute("COMMIT")
+        samples.append(time.perf_counter() - start)
+        if gap:
+            time.sleep(gap)
+    conn.close()
+    return round(percentile(samples, 50) * 1000, 3)
+
+
 def _time(call: Callable[[], object]) -> float:
     start = time.perf_counter()
     call()
@@ -166,6 +188,10 @@ def main() -> None:
         finally:
             daemon.stop()
             locks.stop()
+        floor = {
+            "back_to_back_ms": commit_floor(data, 0),
+            "every_2_ms_ms": commit_floor(data, 0.002),
+        }
     table: dict[str, dict[str, float]] = {}
     for name in samples["hub"]:
         hub_p50 = percentile(samples["hub"][name], 50) * 1000
@@ -187,6 +213,7 @@ def main() -> None:
             "codes_on_the_lock": CODES,
             "rounds": ROUNDS,
             "hub_rss_mb": hub_rss,
+            "durable_commit_p50": floor,
             "calls": table,
         },
     )
@@ -197,6 +224,10 @@ def main() -> None:
             f"{name:<{width}}  {row['hub_p50_ms']:6.2f}  {row['fake_p50_ms']:7.2f}  "
             f"{row['ratio_p50']:5.2f}"
         )
+    print(
+        f"a durable commit of one row on this disk (p50): {floor['back_to_back_ms']} ms back to "
+        f"back, {floor['every_2_ms_ms']} ms every 2 ms"
+    )
 
 
 if __name__ == "__main__":

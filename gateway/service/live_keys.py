@@ -5,10 +5,10 @@ Checking a key is a read of its row and a hash (a fifth of what the hub spends o
 `devices/get` of its own). Most requests present a key already found live, and a key only
 stops being live by a commit: the owner's revocation here (the dashboard) or in another
 process (`lockgw keys revoke`). So the keys found live are kept under the store's change
-stamp (this connection's commits and SQLite's data_version, which moves when another process
-commits) and forgotten as soon as it moves: a revoked key is refused from the next request on.
-Only the digests of live keys are kept, never a key itself; an unknown key is always asked of
-the store."""
+stamp (the rows this connection changed, and SQLite's data_version, which moves when another
+process commits) and forgotten as soon as it moves: a revoked key is refused from the next
+request on. Only the digests of live keys are kept, never a key itself; an unknown key is
+always asked of the store."""
 
 from __future__ import annotations
 

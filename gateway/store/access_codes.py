@@ -115,7 +115,9 @@ _NAMES = tuple(c.strip() for c in COLUMNS.split(","))
 
 def save(conn: sqlite3.Connection, code: AccessCode, *, was: AccessCode | None = None) -> None:
     """Write an existing code: every column, or, given the code as it was read (`was`), only
-    the columns that differ from it (nothing at all when none does).
+    the columns that differ from it (nothing at all when none does). `was` must be the code as
+    read in this transaction and left as it was: `code` is made from it with
+    dataclasses.replace and new lists, never by changing a list the two share.
 
     SQLite rewrites an index of every column an UPDATE sets, changed or not: a rename that
     set all 21 columns wrote four index pages to the WAL for nothing, each one more to write

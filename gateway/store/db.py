@@ -111,7 +111,6 @@ class Store:
             self.conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
             self._commit_listeners: list[Callable[[], None]] = []
             self._depth = 0  # transactions open (1: the outer one; more: savepoints in it)
-            self.commits = 0  # this connection's commits so far (change_stamp)
             self._owner: tuple[int, int | None] | None = None
             self._migrate()
             self.workspace_id = self._workspace_id()
@@ -141,9 +140,10 @@ class Store:
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
     def change_stamp(self) -> tuple[int, int]:
-        """Differs from an earlier stamp once anything was committed since, by this
-        connection or by any other (another process: the owner's CLI)."""
-        return self.commits, self.data_version()
+        """Differs from an earlier stamp once anything was written since: by this connection
+        (every row it inserted, updated or deleted, in a transaction or not) or committed by
+        any other (another process: the owner's CLI)."""
+        return self.conn.total_changes, self.data_version()
 
     def check_still_there(self) -> None:
         """A database file deleted or replaced under the running daemon (by hand, or a restore
@@ -190,7 +190,6 @@ class Store:
             raise
         finally:
             self._depth, self._owner = 0, None
-        self.commits += 1
         self.faults.committed()
         for listener in self._commit_listeners:
             listener()

@@ -327,11 +327,8 @@ MIGRATIONS: list[str] = [
     # before a change answers): most codes have no common_code_key and are not backup pool
     # codes, and most action attempts are not pending, so those indexes hold only the rows
     # that have one (every query of them names a value, so the partial index still serves
-    # it); a lock's codes by PIN (a create's duplicate check read every code of the lock);
-    # no covering index for the overview's counts (they group in a temporary b-tree either
-    # way: 3.2 ms at 10,000 codes without it, 4.5 ms with it), one index page less per write
+    # it); a lock's codes by PIN (a create's duplicate check read every code of the lock)
     """
-    DROP INDEX access_codes_overview;
     DROP INDEX access_codes_common_key;
     CREATE INDEX access_codes_common_key ON access_codes (common_code_key)
         WHERE common_code_key IS NOT NULL;

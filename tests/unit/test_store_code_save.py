@@ -18,7 +18,7 @@ from gateway.domain.models import (
     CodeStatus,
     Device,
 )
-from gateway.store import access_codes, action_attempts, devices, pool
+from gateway.store import access_codes, action_attempts, devices, overview, pool
 from gateway.store.db import Store
 
 NOW = datetime(2026, 12, 3, 7, 0, 0, tzinfo=UTC)
@@ -141,3 +141,22 @@ def test_the_narrow_indexes_serve_the_queries_that_name_them(tmp_path: Path) -> 
         LOCK,
         "1357",
     )
+
+
+def test_the_overview_and_the_metrics_count_codes_without_reading_their_rows(
+    tmp_path: Path,
+) -> None:
+    # Walking a narrower index and fetching each of 10,000 rows was 4-13x slower than this
+    # covering index (found when it was dropped for one page less per write).
+    store = _store(tmp_path)
+    ran: list[str] = []
+    store.conn.set_trace_callback(ran.append)
+    overview.code_counts(store.conn)
+    store.conn.set_trace_callback(None)
+    metrics_queue = (  # gateway/service/metrics.py, the reconcilers' queues
+        "SELECT device_id, COUNT(*) FROM access_codes WHERE status IN "
+        "('setting', 'removing') GROUP BY device_id"
+    )
+    assert ran
+    for sql in (*ran, metrics_queue):
+        assert "COVERING INDEX" in _plan(store, sql), sql
