@@ -12,8 +12,6 @@ always asked of the store."""
 
 from __future__ import annotations
 
-import hashlib
-
 from gateway.store import api_keys
 from gateway.store.db import Store
 
@@ -29,7 +27,7 @@ class LiveKeys:
         if stamp != self._stamp:
             self._live.clear()
             self._stamp = stamp
-        digest = hashlib.sha256(presented.encode()).hexdigest()
+        digest = api_keys.digest(presented)
         if digest in self._live:
             return True
         if not api_keys.verify(self.store.conn, presented):

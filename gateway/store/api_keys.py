@@ -28,7 +28,8 @@ class ApiKey:
     revoked_at: datetime | None
 
 
-def _hash(key: str) -> str:
+def digest(key: str) -> str:
+    """What is stored of a key (and all the daemon keeps of a live one): its sha256."""
     return hashlib.sha256(key.encode()).hexdigest()
 
 
@@ -38,7 +39,7 @@ def create(conn: sqlite3.Connection, name: str, now: datetime) -> tuple[ApiKey, 
     plain = f"{PREFIX}{key_id}_{secrets.token_hex(32)}"
     conn.execute(
         "INSERT INTO api_keys (key_id, name, key_hash, created_at) VALUES (?, ?, ?, ?)",
-        (key_id, name, _hash(plain), iso(now)),
+        (key_id, name, digest(plain), iso(now)),
     )
     return ApiKey(key_id=key_id, name=name, created_at=now, revoked_at=None), plain
 
@@ -52,7 +53,7 @@ def verify(conn: sqlite3.Connection, presented: str) -> bool:
         "SELECT key_hash FROM api_keys WHERE key_id = ? AND revoked_at IS NULL", (key_id,)
     ).fetchone()
     stored = row["key_hash"] if row else _DUMMY_HASH
-    return hmac.compare_digest(stored, _hash(presented)) and row is not None
+    return hmac.compare_digest(stored, digest(presented)) and row is not None
 
 
 def list_keys(conn: sqlite3.Connection) -> list[ApiKey]:

@@ -9,6 +9,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from drivers.base import Capabilities, CodeRules
 from gateway.domain.models import (
     POOL,
@@ -83,13 +85,8 @@ def test_a_save_that_changes_nothing_leaves_the_row_and_its_revision(tmp_path: P
 def test_a_save_against_another_codes_read_is_refused(tmp_path: Path) -> None:
     store = _store(tmp_path)
     read = _read(store, "guest")
-    try:
-        with store.transaction() as conn:
-            access_codes.save(conn, replace(read, access_code_id="other"), was=read)
-    except ValueError:
-        pass
-    else:
-        raise AssertionError("a save against another code's read was accepted")
+    with pytest.raises(ValueError), store.transaction() as conn:
+        access_codes.save(conn, replace(read, access_code_id="other"), was=read)
     assert _read(store, "guest").name == "Guest"
 
 
