@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import orjson
 
 from gateway.calls.call import Answer, Call, Route, changing, reading
-from gateway.domain.models import AccessCode, CodeHead
+from gateway.domain.backups import PoolOffer, backup_available
+from gateway.domain.models import AccessCode, CodeRevision
 from gateway.service.bundle import Services
 from gateway.wire import views
 from gateway.wire.requests import (
@@ -53,32 +56,39 @@ def get(call: Call) -> Answer:
 
 
 def list_codes(call: Call) -> Answer:
-    """A page of codes: each one rendered before at its row's revision is reused as it was
-    (gateway/wire/rendered.py); only the others are read whole and rendered. The page and those
-    rows are read from one state of the store."""
+    """A page of codes: each one rendered before at its row's revision (with its lock's pool
+    offering the same) is reused as it was (gateway/wire/rendered.py); only the others are read
+    whole and rendered. The page, its locks' pools and those rows are read from one state of
+    the store."""
     svc = call.services
     p = call.params(ListAccessCodes)
     with svc.access_codes.reading():
-        heads, next_seq = svc.access_codes.list_heads(p)
-        return {"access_codes": _rendered(svc, heads), "pagination": call.pagination(next_seq)}
+        page, next_seq = svc.access_codes.list_revisions(p)
+        return {"access_codes": _rendered(svc, page), "pagination": call.pagination(next_seq)}
 
 
-def _rendered(svc: Services, heads: list[CodeHead]) -> list[orjson.Fragment]:
-    backups = svc.access_codes.backups_available(heads)
+def _rendered(svc: Services, page: list[CodeRevision]) -> list[orjson.Fragment]:
+    offers = svc.access_codes.pool_offers({device_id for _, _, device_id in page})
+    workspace_id, none = svc.workspace_id, PoolOffer.NONE
+    if offers:
+        keys = [(workspace_id, seq, rev, offers.get(dev, none)) for seq, rev, dev in page]
+    else:  # no listed lock keeps a pool (the usual case)
+        keys = [(workspace_id, seq, rev, none) for seq, rev, _ in page]
     kept = svc.rendered_codes
-    keys = [(svc.workspace_id, h.seq, h.rev, h.access_code_id in backups) for h in heads]
-    page = [kept.get(key) for key in keys]
-    missing = [h for h, rendered in zip(heads, page, strict=True) if rendered is None]
+    found = kept.get_many(keys)
+    missing = [key[1] for key, rendered in zip(keys, found, strict=True) if rendered is None]
     if not missing:
-        return [rendered for rendered in page if rendered is not None]
-    rows = svc.access_codes.at_heads(missing)
+        return cast(list[orjson.Fragment], found)
+    rows = svc.access_codes.at_seqs(missing)
     for i, key in enumerate(keys):
-        if page[i] is None:
-            _, code = rows[key[1]]  # the same state of the store: every head's row is there
-            body = views.access_code(code, key[0], backup_available=key[3])
-            page[i] = rendered = orjson.Fragment(orjson.dumps(body))
+        if found[i] is None:
+            _, code = rows[key[1]]  # the same state of the store: every listed row is there
+            body = views.access_code(
+                code, workspace_id, backup_available=backup_available(code, PoolOffer(key[3]))
+            )
+            found[i] = rendered = orjson.Fragment(orjson.dumps(body))
             kept.keep(key, rendered)
-    return [rendered for rendered in page if rendered is not None]
+    return cast(list[orjson.Fragment], found)
 
 
 def update(call: Call) -> Answer:

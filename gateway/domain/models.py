@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import Any
 
 from drivers.base import Capabilities
 
@@ -94,18 +94,10 @@ class AccessCode:
         return self.pool_state == POOL
 
 
-class CodeHead(NamedTuple):
-    """A listed code before it is rendered: where its row is (`seq`) and at which revision
-    (`rev`: the store counts every change of the row), and what says whether its backup can
-    be pulled. A code rendered at the same revision renders the same."""
-
-    seq: int
-    rev: int
-    access_code_id: str
-    device_id: str
-    type: str  # "time_bound" or "ongoing", as AccessCode.type
-    is_backup: bool
-    pulled_backup_access_code_id: str | None
+CodeRevision = tuple[int, int, str]
+"""A listed code before it is rendered: where its row is (`seq`), at which revision (`rev`: the
+store counts every change of the row up) and on which lock (`device_id`). A code rendered at
+the same revision, with its lock's pool offering the same, renders the same."""
 
 
 @dataclass

@@ -15,9 +15,10 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
+from gateway.domain.backups import PoolOffer, backup_available
 from gateway.domain.codegen import NoCodeAvailable, generate_code
 from gateway.domain.issues import with_issue, without
-from gateway.domain.models import POOL, AccessCode, CodeHead, CodeStatus, Device, Issue
+from gateway.domain.models import POOL, AccessCode, CodeStatus, Device, Issue
 from gateway.domain.rules import appearance
 from gateway.ledger.forget import forget
 from gateway.store import access_codes, devices, slots
@@ -100,21 +101,17 @@ def refill(conn: sqlite3.Connection, device: Device, now: datetime) -> int:
     return added
 
 
-def available(conn: sqlite3.Connection, codes: Iterable[AccessCode | CodeHead]) -> set[str]:
+def available(conn: sqlite3.Connection, codes: Iterable[AccessCode]) -> set[str]:
     """Ids of the codes for which a backup can be pulled now (or already was)."""
     codes = list(codes)
     device_ids = {c.device_id for c in codes if c.type == "time_bound"}
     if not device_ids:  # ongoing codes only: nothing to ask the store
         return set()
-    enabled = {d.device_id for d in devices.all_devices(conn, list(device_ids)) if d.has_pool}
-    ready = pool_store.devices_with_ready_codes(conn, enabled)
+    offers = pool_store.offers(conn, device_ids)
     return {
         c.access_code_id
         for c in codes
-        if c.type == "time_bound"
-        and not c.is_backup
-        and c.device_id in enabled
-        and (c.device_id in ready or c.pulled_backup_access_code_id is not None)
+        if backup_available(c, offers.get(c.device_id, PoolOffer.NONE))
     }
 
 

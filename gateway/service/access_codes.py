@@ -8,20 +8,21 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from gateway.clock import Clock
+from gateway.domain.backups import PoolOffer
 from gateway.domain.codegen import NoCodeAvailable
 from gateway.domain.models import (
     AccessCode,
     ActionAttempt,
     ActionStatus,
     ActionType,
-    CodeHead,
+    CodeRevision,
     CodeStatus,
     Device,
     Mutation,
@@ -45,6 +46,7 @@ from gateway.service.declaring import (
     refuse_unsupported,
 )
 from gateway.store import access_codes, action_attempts, grants, slots
+from gateway.store import pool as pool_store
 from gateway.store.db import Store
 from gateway.wire.errors import ApiError, DuplicateAccessCode, InvalidInput, invalid
 from gateway.wire.pagination import DEFAULT_LIMIT, decode_cursor
@@ -214,25 +216,29 @@ class AccessCodes:
             pin=p.code,
         )
 
-    def list_heads(self, p: ListAccessCodes) -> tuple[list[CodeHead], int | None]:
-        """One page of managed codes as heads (a row's place and revision), and the next page's
-        cursor position (None: last page). A list reuses what it rendered before of a code at
-        the same revision; only the others are read whole (`at_heads`)."""
-        return access_codes.page_heads(self.store.conn, **self._page(p))
+    def list_revisions(self, p: ListAccessCodes) -> tuple[list[CodeRevision], int | None]:
+        """One page of managed codes as revisions (a row, its revision, its lock), and the next
+        page's cursor position (None: last page). A list reuses what it rendered before of a
+        code at the same revision; only the others are read whole (`at_seqs`)."""
+        return access_codes.page_revisions(self.store.conn, **self._page(p))
 
     def reading(self) -> AbstractContextManager[object]:
-        """One state of the store for several reads (a list's heads, then the rows it renders),
-        whatever another process (the owner's CLI) commits between them."""
+        """One state of the store for several reads (a list's revisions, its locks' pools, then
+        the rows it renders), whatever another process (the owner's CLI) commits between them."""
         return self.store.snapshot()
 
-    def at_heads(self, heads: Sequence[CodeHead]) -> dict[int, tuple[int, AccessCode]]:
-        """The codes of these heads by row, each with its revision now."""
-        return access_codes.at_seqs(self.store.conn, [h.seq for h in heads])
+    def at_seqs(self, seqs: Sequence[int]) -> dict[int, tuple[int, AccessCode]]:
+        """The codes at these rows, each with its revision now."""
+        return access_codes.at_seqs(self.store.conn, seqs)
+
+    def pool_offers(self, device_ids: Collection[str]) -> dict[str, PoolOffer]:
+        """What each of these locks' backup pools can give now (locks without one: absent)."""
+        return pool_store.offers(self.store.conn, device_ids)
 
     def _page(self, p: ListAccessCodes) -> dict[str, Any]:
         p.refuse_set(CLOUD_ONLY_FILTERS)
         if p.device_id is not None:
-            lookup.device(self.store.conn, p.device_id)
+            lookup.require_device(self.store.conn, p.device_id)
         code_ids = p.access_code_ids
         if p.access_grant_id or p.access_grant_key or p.access_method_id:  # a grant's codes
             of_grant = grants.code_ids_for(
@@ -250,7 +256,7 @@ class AccessCodes:
             "limit": p.limit or DEFAULT_LIMIT,
         }
 
-    def backups_available(self, codes: Iterable[AccessCode | CodeHead]) -> set[str]:
+    def backups_available(self, codes: Iterable[AccessCode]) -> set[str]:
         """Ids of the codes whose backup can be pulled now (or already was)."""
         return backup_available(self.store.conn, codes)
 

@@ -9,11 +9,21 @@ from gateway.store import access_codes, devices
 from gateway.wire.errors import InvalidInput, NotFound
 
 
+def _no_device(device_id: str) -> NotFound:
+    return NotFound("device", f"No device with device_id {device_id}")
+
+
 def device(conn: sqlite3.Connection, device_id: str) -> Device:
     found = devices.get(conn, device_id)
     if found is None:
-        raise NotFound("device", f"No device with device_id {device_id}")
+        raise _no_device(device_id)
     return found
+
+
+def require_device(conn: sqlite3.Connection, device_id: str) -> None:
+    """The same 404 as `device`, for a caller that needs no more than the device to exist."""
+    if not devices.exists(conn, device_id):
+        raise _no_device(device_id)
 
 
 def managed_device(conn: sqlite3.Connection, device_id: str) -> Device:

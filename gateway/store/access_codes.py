@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from gateway.domain.models import AccessCode, CodeHead, CodeStatus
+from gateway.domain.models import AccessCode, CodeRevision, CodeStatus
 from gateway.domain.rules import PinUse
 from gateway.domain.timefmt import parse_iso
 from gateway.store.rows import (
@@ -307,7 +307,7 @@ def page(
     return codes, next_seq
 
 
-def page_heads(
+def page_revisions(
     conn: sqlite3.Connection,
     *,
     device_ids: Sequence[str] | None = None,
@@ -315,21 +315,17 @@ def page_heads(
     search: str | None = None,
     after_seq: int = 0,
     limit: int,
-) -> tuple[list[CodeHead], int | None]:
-    """The same page of managed codes as `page`, as heads: seven narrow columns a code."""
+) -> tuple[list[CodeRevision], int | None]:
+    """The same page of managed codes as `page`, each as its row, the row's revision and its
+    lock (three narrow columns, no code built)."""
     where, params = _page_where(True, device_ids, access_code_ids, search, after_seq)
-    rows = _rows(
+    rows: list[CodeRevision] = _rows(
         conn,
-        "SELECT seq, rev, access_code_id, device_id, ends_at IS NOT NULL, is_backup, "
-        f"pulled_backup_access_code_id FROM access_codes WHERE {where} ORDER BY seq LIMIT ?",
+        f"SELECT seq, rev, device_id FROM access_codes WHERE {where} ORDER BY seq LIMIT ?",
         (*params, limit + 1),
     )
-    heads = [
-        CodeHead(r[0], r[1], r[2], r[3], "time_bound" if r[4] else "ongoing", r[5] == 1, r[6])
-        for r in rows[:limit]
-    ]
     next_seq = rows[limit - 1][0] if len(rows) > limit else None
-    return heads, next_seq
+    return rows[:limit], next_seq
 
 
 def at_seqs(conn: sqlite3.Connection, seqs: Sequence[int]) -> dict[int, tuple[int, AccessCode]]:

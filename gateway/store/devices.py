@@ -121,6 +121,11 @@ def driver_code_lengths(conn: sqlite3.Connection, device_id: str) -> tuple[int, 
     return capabilities_from_json(found["capabilities"]).code_rules.lengths
 
 
+def exists(conn: sqlite3.Connection, device_id: str) -> bool:
+    found = conn.execute("SELECT 1 FROM devices WHERE device_id = ?", (device_id,)).fetchone()
+    return found is not None
+
+
 def get(conn: sqlite3.Connection, device_id: str) -> Device | None:
     row = conn.execute(
         f"SELECT {COLUMNS} FROM devices WHERE device_id = ?", (device_id,)

@@ -4,9 +4,10 @@ never listed) until pulled ('pulled': an ordinary time-bound code marked is_back
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 
+from gateway.domain.backups import PoolOffer
 from gateway.domain.models import AccessCode
 from gateway.store import access_codes
 from gateway.store.rows import iso
@@ -39,6 +40,22 @@ def next_ready(conn: sqlite3.Connection, device_id: str) -> AccessCode | None:
         (device_id,),
     ).fetchone()
     return None if row is None else access_codes.get(conn, row[0])
+
+
+def offers(conn: sqlite3.Connection, device_ids: Collection[str]) -> dict[str, PoolOffer]:
+    """What the pool of each of these locks can give now, for the locks that keep one (a lock
+    missing from the answer keeps none)."""
+    ids = list(device_ids)
+    if not ids:
+        return {}
+    rows = conn.execute(
+        "SELECT device_id FROM devices WHERE backup_access_code_pool_enabled = 1 "
+        f"AND is_managed = 1 AND device_id IN ({', '.join('?' for _ in ids)})",
+        ids,
+    ).fetchall()
+    with_pool = [row[0] for row in rows]
+    ready = devices_with_ready_codes(conn, with_pool)
+    return {d: PoolOffer.READY if d in ready else PoolOffer.EMPTY for d in with_pool}
 
 
 def devices_with_ready_codes(conn: sqlite3.Connection, device_ids: Iterable[str]) -> set[str]:

@@ -4,7 +4,8 @@ A list of 200 codes spends most of its time building each code's JSON from its r
 code: the row, the domain object, the Seam-shaped object, the encoding). A code whose row has
 not changed renders the same, so each rendering is kept under what it depends on: the store's
 row (`seq`), the row's revision (`rev`, counted up by every change of the row), the workspace
-and whether its backup can be pulled (which depends on its lock's pool, not on its row). An
+and what its lock's backup pool offers (whether its backup can be pulled depends on that and on
+the row). An
 unchanged code is then a lookup; a changed one has a new revision, so nothing stale is ever
 served. The least recently listed renderings go first beyond `capacity` (2,048 codes: about
 1.5 MB)."""
@@ -12,12 +13,13 @@ served. The least recently listed renderings go first beyond `capacity` (2,048 c
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Sequence
 
 import orjson
 
 CAPACITY = 2048
 
-Key = tuple[str, int, int, bool]  # workspace_id, seq, rev, backup available
+Key = tuple[str, int, int, int]  # workspace_id, seq, rev, the lock's PoolOffer
 
 
 class RenderedCodes:
@@ -32,6 +34,15 @@ class RenderedCodes:
         found = self._kept.get(key)
         if found is not None:
             self._kept.move_to_end(key)
+        return found
+
+    def get_many(self, keys: Sequence[Key]) -> list[orjson.Fragment | None]:
+        """`get` of each key, in order (one call for a page)."""
+        kept, touch = self._kept, self._kept.move_to_end
+        found = [kept.get(key) for key in keys]
+        for key, rendered in zip(keys, found, strict=True):
+            if rendered is not None:
+                touch(key)
         return found
 
     def keep(self, key: Key, rendered: orjson.Fragment) -> None:

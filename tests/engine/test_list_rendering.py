@@ -92,6 +92,38 @@ async def test_a_codes_backup_shows_as_available_once_its_locks_pool_is_ready(
     assert [c["is_backup_access_code_available"] for c in _same_as_fresh(hub, device_id)] == [True]
 
 
+async def test_a_code_whose_backup_was_pulled_keeps_showing_it_available_with_the_pool_empty(
+    hub: Harness,
+) -> None:
+    device_id, _ = hub.add_lock()
+    guest, other = (
+        hub.create(
+            device_id,
+            code=pin,
+            starts_at=START,
+            ends_at=START + 48 * H,
+            use_backup_access_code_pool=True,
+        )
+        for pin in ("4817", "5928")
+    )
+    await hub.settle(device_id)
+    assert [c["is_backup_access_code_available"] for c in _same_as_fresh(hub, device_id)] == [
+        True,
+        True,
+    ]
+    hub.services.backup_pool.pull(guest.access_code_id)
+    # the pool runs dry (nothing refilled yet): only a code whose backup was pulled keeps one
+    hub.store.conn.execute(
+        "UPDATE access_codes SET status = 'setting' WHERE pool_state = 'pool' AND device_id = ?",
+        (device_id,),
+    )
+    listed = {c["access_code_id"]: c for c in _same_as_fresh(hub, device_id)}
+    assert listed[guest.access_code_id]["is_backup_access_code_available"] is True
+    assert listed[other.access_code_id]["is_backup_access_code_available"] is False
+    pulled = [c for c in listed.values() if c["is_backup"]]
+    assert [c["is_backup_access_code_available"] for c in pulled] == [False]
+
+
 async def test_a_change_the_store_makes_without_the_api_is_listed(hub: Harness) -> None:
     """Any UPDATE of the row counts (here a rename written straight to the store)."""
     device_id, _ = hub.add_lock()
@@ -106,11 +138,9 @@ async def test_a_change_the_store_makes_without_the_api_is_listed(hub: Harness) 
 def test_the_least_recently_listed_renderings_go_first_beyond_the_capacity() -> None:
     kept = RenderedCodes(capacity=2)
     one, two, three = (orjson.Fragment(b"{}") for _ in range(3))
-    kept.keep(("w", 1, 0, False), one)
-    kept.keep(("w", 2, 0, False), two)
-    assert kept.get(("w", 1, 0, False)) is one  # listed again: now the most recent
-    kept.keep(("w", 3, 0, False), three)
+    kept.keep(("w", 1, 0, 0), one)
+    kept.keep(("w", 2, 0, 0), two)
+    assert kept.get_many([("w", 1, 0, 0)]) == [one]  # listed again: now the most recent
+    kept.keep(("w", 3, 0, 0), three)
     assert len(kept) == 2
-    assert kept.get(("w", 2, 0, False)) is None
-    assert kept.get(("w", 1, 0, False)) is one
-    assert kept.get(("w", 3, 0, False)) is three
+    assert kept.get_many([("w", 2, 0, 0), ("w", 1, 0, 0), ("w", 3, 0, 0)]) == [None, one, three]

@@ -1,7 +1,7 @@
 """A list must show the codes as ONE moment of the store shows them, even while another process
-(the owner's CLI, `lockgw codes ...`) commits between the list's two reads: the heads
-(page_heads: which codes match, their backup availability) and the rows of the codes not
-rendered before (at_seqs). Before #21 a page was one SELECT."""
+(the owner's CLI, `lockgw codes ...`) commits between the list's reads: the page
+(page_revisions: which codes match, at which revision), what their locks' pools offer, and
+the rows of the codes not rendered before (at_seqs). Before #21 a page was one SELECT."""
 
 from __future__ import annotations
 
