@@ -15,29 +15,26 @@ import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from drivers.base import (
     LockDriver,
     LockEvent,
     LockEventKind,
     LockOffline,
-    LockState,
-    SlotReading,
     TransientDriverError,
 )
 from gateway.clock import Clock
-from gateway.domain.issues import INSECURE_LOCK_WARNING, with_driver_warning
 from gateway.domain.lifetime import is_leaving
 from gateway.domain.models import Device
 from gateway.engine import lock_events, outcomes, statuses
 from gateway.engine.lock_actions import run_lock_actions
-from gateway.engine.observe import observe
+from gateway.engine.lock_view import DRIFT_CHECK_EVERY, LockView, current_device
 from gateway.engine.plan import hands_off, next_boundary, plan
 from gateway.engine.slot_ops import execute
 from gateway.engine.snapshot import LockSnapshot, load, refresh
 from gateway.ledger import pool
-from gateway.store import access_codes, devices, slot_health, slots, unverified
+from gateway.store import access_codes, slot_health
 from gateway.store.db import Store
 from gateway.store.faults import classify
 
@@ -48,11 +45,8 @@ BACKOFF_MAX = 600.0
 # A store fault (full disk, another process's write lock) is retried sooner: nothing on the
 # radio is hammered, and a commit by the API (the store works again) wakes the lock at once.
 STORE_BACKOFF_MAX = 30.0
-DRIFT_CHECK_EVERY = timedelta(hours=6)
 QUIET = 0.025
 MAX_COALESCE = 0.25
-# Slots taken in per transaction when a full read is recorded (see _take_in_slices).
-TAKE_IN_SLICE = 10
 # A pass of more operations than this reads its lock's codes again afterwards instead of
 # keeping its snapshot (and refreshing what the operations touched) while they run.
 REFRESH_AT_MOST = 32
@@ -81,11 +75,9 @@ class Reconciler:
 
     def __post_init__(self) -> None:
         self._wake = asyncio.Event()
-        self._needs_full_read = True
-        self._dirty_slots: set[int] = set()
+        self._view = LockView(self.device_id, self.driver, self.store, self.clock)
         self._failures = 0
         self._retry_soon = False
-        self._last_drift_check: datetime | None = None
         self._after_ops: LockSnapshot | None = None
         self._stopping = False
         self._store_failures = 0
@@ -112,21 +104,15 @@ class Reconciler:
     def read_again(self) -> None:
         """What it knew in memory may be wrong (its task died, or a lock event could not be
         recorded): the next pass reads the lock again."""
-        self._needs_full_read = True
+        self._view.needs_full_read = True
         self._work()
         self._wake.set()
 
     def on_lock_event(self, event: LockEvent) -> None:
-        if event.kind is LockEventKind.SLOT_CHANGED and event.slot is None:
-            self._needs_full_read = True  # e.g. "all user codes deleted" at the keypad
-        elif event.kind is LockEventKind.SLOT_CHANGED and event.slot is not None:
-            self._dirty_slots.add(event.slot)
-            # Behind masked read-back the report is the only evidence of the change: keep it
-            # in the store, so a restart before the next pass still puts our code back.
-            with self.store.transaction() as conn:
-                slots.forget_masked_value(conn, self.device_id, event.slot)
+        if event.kind is LockEventKind.SLOT_CHANGED:
+            self._view.slot_changed(event.slot)
         elif event.kind is LockEventKind.ONLINE:
-            self._needs_full_read = True
+            self._view.needs_full_read = True
             self._failures = 0
             self._work()
         elif event.kind in (LockEventKind.LOCKED, LockEventKind.UNLOCKED, LockEventKind.CODE_USED):
@@ -197,7 +183,7 @@ class Reconciler:
             if classify(exc) is None:
                 raise  # a bug, not a fault of the moment: the supervisor logs and restarts
             self._store_failures += 1
-            self._needs_full_read = True
+            self._view.needs_full_read = True
             self.last_error = f"store: {exc}"
             log.warning(
                 "lock %s: store fault (%s); retry %d", self.device_id, exc, self._store_failures
@@ -218,7 +204,7 @@ class Reconciler:
         result = PassResult()
         try:
             async with self.driver.batch():  # one BLE connection per pass, where it matters
-                await self._observe()
+                await self._view.observe()
                 await asyncio.sleep(0)  # each phase is a short slice: the API never waits long
                 result.operations = await self._act()
                 await self._lock_actions()
@@ -243,83 +229,6 @@ class Reconciler:
         result.next_wake = self._next_boundary(snapshot)
         self.schedule(self.device_id, result.next_wake)
         return result
-
-    # -- observe -----------------------------------------------------------------------------
-
-    async def _observe(self) -> None:
-        now = self.clock.now()
-        due = self._last_drift_check is None or now - self._last_drift_check >= DRIFT_CHECK_EVERY
-        # One checksum frame answers both the periodic drift check and a requested full read
-        # (start-up, back online): when it says the lock holds exactly what the store says,
-        # no slot is read (250 frames on a v2 lock). Slots the lock reported are read anyway.
-        ask_checksum = not self._dirty_slots if self._needs_full_read else due
-        if ask_checksum:
-            self._last_drift_check = now
-            if not await self._checksum_agrees():
-                self._needs_full_read = True
-                await asyncio.sleep(0)  # a full read follows: the API and other locks first
-            elif self._needs_full_read:
-                self._record_state(await self.driver.state())
-                self._needs_full_read = False
-                return
-        if self._needs_full_read:
-            state = await self.driver.state()
-            readings = await self.driver.read_slots()
-            reported = frozenset(self._dirty_slots)
-            self._record_state(state)
-            # Cleared before the slices yield: a lock event or read_again() meanwhile asks
-            # for another read, which must not be lost (nor the slots reported meanwhile).
-            self._needs_full_read = False
-            try:
-                await self._take_in_slices(readings, reported)
-            except BaseException:
-                self._needs_full_read = True
-                raise
-            self._dirty_slots -= reported
-            self._last_drift_check = now
-            return
-        while self._dirty_slots:
-            slot = min(self._dirty_slots)
-            reading = await self.driver.read_slot(slot)
-            self._dirty_slots.discard(slot)
-            self._take_in([reading], reported=frozenset({slot}))
-
-    async def _checksum_agrees(self) -> bool:
-        expected = self._expected_checksum()
-        return expected is not None and await self.driver.checksum() == expected
-
-    def _expected_checksum(self) -> int | None:
-        """What the lock's checksum should be if it holds what the store says (None when the
-        store cannot know, e.g. masked slots or a restored store: then only a full read tells)."""
-        if unverified.is_unverified(self.store.conn, self.device_id):
-            return None
-        known: dict[int, str] = {}
-        for slot, row in slots.for_device(self.store.conn, self.device_id).items():
-            if row.code is None:
-                return None
-            known[slot] = row.code
-        return self.driver.expected_checksum(known)
-
-    async def _take_in_slices(self, readings: list[SlotReading], reported: frozenset[int]) -> None:
-        """A full read taken in TAKE_IN_SLICE slots per transaction, yielding between them:
-        a lock whose every slot changed (a simulated lock after a restart, a lock reset at the
-        keypad) costs the API and the other locks a slice at a time, not the whole read. The
-        check of a restored store's slot map needs the whole read in one go, as before."""
-        if unverified.is_unverified(self.store.conn, self.device_id):
-            self._take_in(readings, reported=reported)
-            return
-        for start in range(0, len(readings), TAKE_IN_SLICE):
-            await asyncio.sleep(0)
-            self._take_in(readings[start : start + TAKE_IN_SLICE], reported=reported)
-
-    def _take_in(
-        self, readings: list[SlotReading], *, reported: frozenset[int] = frozenset()
-    ) -> None:
-        """`reported`: slots the lock itself said changed (so a masked, occupied slot that we
-        own holds something else now, even though the value cannot be read)."""
-        now = self.clock.now()
-        with self.store.transaction() as conn:
-            observe(conn, self._device(), readings, self.store.workspace_id, now, reported=reported)
 
     # -- act ---------------------------------------------------------------------------------
 
@@ -367,24 +276,7 @@ class Reconciler:
     # -- record ------------------------------------------------------------------------------
 
     def _device(self) -> Device:
-        device = devices.get(self.store.conn, self.device_id)
-        assert device is not None
-        return device
-
-    def _record_state(self, state: LockState) -> None:
-        with self.store.transaction() as conn:
-            device = self._device()
-            device.locked = state.locked if state.locked is not None else device.locked
-            if state.battery_level is not None:
-                device.battery_level = state.battery_level
-            device.warnings = with_driver_warning(
-                device.warnings,
-                INSECURE_LOCK_WARNING,
-                self.driver.info.extra.get("security_warning"),
-                self.clock.now(),
-            )
-            devices.save(conn, device)
-            outcomes.set_online(conn, device, state.online, self.clock.now())
+        return current_device(self.store, self.device_id)
 
     def _record_unreachable(self, offline: bool) -> None:
         if not offline:
