@@ -21,8 +21,6 @@ from typing import Any
 from zwave_js_server.const import CommandClass, NodeStatus
 from zwave_js_server.exceptions import (
     BaseZwaveJSServerError,
-    FailedCommand,
-    FailedZWaveCommand,
 )
 from zwave_js_server.model.node import Node
 from zwave_js_server.model.notification import NotificationNotification
@@ -46,6 +44,7 @@ from drivers.checksum import user_code_checksum
 from drivers.zwave.door_lock import configure_auto_relock
 from drivers.zwave.facts import insecure_reason, is_masked, occupied
 from drivers.zwave.node_values import battery_from_cache, locked_from_cache, we_are_cancelled
+from drivers.zwave.radio import guarded, reachable_node
 from drivers.zwave.translate import Echoes, from_notification, from_value
 from drivers.zwave.user_credential import UserCredentialSlots
 from drivers.zwave.user_credential_translate import (
@@ -60,10 +59,6 @@ log = logging.getLogger(__name__)
 
 ENABLED = 1
 SECURED, UNSECURED = 0xFF, 0x00
-OPERATION_TIMEOUT = 30.0  # zwave-js has its own, shorter timeouts; this only bounds a hang
-# zwave-js errors that will not go away by retrying (ZW0322 not supported, ZW0302 bad args...).
-PERMANENT_ZWAVE_ERRORS = {300, 301, 302, 322, 323}
-NODE_NOT_RESPONDING = {202, 204}
 # How often the lock's clock and time offset are set again while windows are being written.
 LOCK_TIME_EVERY = 24 * 3600.0
 SCHEDULES = CommandClass.SCHEDULE_ENTRY_LOCK
@@ -205,56 +200,19 @@ class ZWaveLock(LockDriver):
     # -- the radio ---------------------------------------------------------------------------
 
     async def _reachable_node(self) -> Node:
-        node = self.node
-        if node is None:
-            raise LockOffline("zwave-js server not connected")
-        if node.status is NodeStatus.DEAD:
-            try:
-                alive = await asyncio.wait_for(node.async_ping(), OPERATION_TIMEOUT)
-            except (BaseZwaveJSServerError, TimeoutError) as exc:
-                raise LockOffline(f"node {node.node_id} is dead: {exc}") from None
-            except asyncio.CancelledError:
-                if we_are_cancelled():
-                    raise
-                raise LockOffline(f"node {node.node_id}: connection lost") from None
-            if not alive:
-                raise LockOffline(f"node {node.node_id} is dead (no answer to a ping)")
-        return node
+        return await reachable_node(self.node)
 
     async def _call(self, cc: CommandClass, method: str, *args: Any) -> Any:
         node = await self._reachable_node()
-        return await self._guard(
+        return await guarded(
             node, node.async_invoke_cc_api(cc, method, *args, wait_for_result=True)
         )
 
     async def _send(self, message: dict[str, Any]) -> dict[str, Any]:
         """A server command the client library has no wrapper for (Access Control API)."""
         node = await self._reachable_node()
-        answer = await self._guard(node, node.client.async_send_command(message))
+        answer = await guarded(node, node.client.async_send_command(message))
         return answer if isinstance(answer, dict) else {}
-
-    async def _guard(self, node: Node, work: Any) -> Any:
-        try:
-            return await asyncio.wait_for(work, OPERATION_TIMEOUT)
-        except FailedZWaveCommand as exc:
-            code = exc.zwave_error_code
-            if code in PERMANENT_ZWAVE_ERRORS:
-                raise PermanentDriverError(f"ZW{code:04d}: {exc.zwave_error_message}") from None
-            if code in NODE_NOT_RESPONDING or node.status is NodeStatus.DEAD:
-                raise LockOffline(f"ZW{code:04d}: {exc.zwave_error_message}") from None
-            raise LockTimeout(f"ZW{code:04d}: {exc.zwave_error_message}") from None
-        except TimeoutError:
-            raise LockTimeout(f"node {node.node_id}: no result in {OPERATION_TIMEOUT} s") from None
-        except FailedCommand as exc:
-            if exc.error_code in ("invalid_params_passed_to_command", "unknown_command"):
-                raise PermanentDriverError(f"zwave-js server: {exc}") from None
-            raise LockTimeout(f"zwave-js server: {exc}") from None
-        except BaseZwaveJSServerError as exc:
-            raise LockOffline(f"zwave-js server: {exc}") from None
-        except asyncio.CancelledError:
-            if we_are_cancelled():
-                raise
-            raise LockOffline(f"node {node.node_id}: zwave-js server connection lost") from None
 
     async def _get(self, slot: int) -> SlotReading:
         result = await self._call(CommandClass.USER_CODE, "get", slot)
