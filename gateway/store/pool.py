@@ -49,8 +49,8 @@ def offers(conn: sqlite3.Connection, device_ids: Collection[str]) -> dict[str, P
     if not ids:
         return {}
     rows = conn.execute(
-        "SELECT device_id FROM devices WHERE backup_access_code_pool_enabled = 1 "
-        f"AND is_managed = 1 AND device_id IN ({', '.join('?' for _ in ids)})",
+        "SELECT device_id FROM devices WHERE backup_access_code_pool_enabled <> 0 "
+        f"AND is_managed <> 0 AND device_id IN ({', '.join('?' for _ in ids)})",
         ids,
     ).fetchall()
     with_pool = [row[0] for row in rows]

@@ -124,6 +124,21 @@ async def test_a_code_whose_backup_was_pulled_keeps_showing_it_available_with_th
     assert [c["is_backup_access_code_available"] for c in pulled] == [False]
 
 
+async def test_a_pool_flag_written_by_hand_as_any_true_value_counts_as_on(hub: Harness) -> None:
+    """As `Device.has_pool` (and so a pull) reads it: any non-zero value is on."""
+    device_id, _ = hub.add_lock()
+    hub.create(
+        device_id,
+        code="4817",
+        starts_at=START,
+        ends_at=START + 48 * H,
+        use_backup_access_code_pool=True,
+    )
+    await hub.settle(device_id)
+    hub.store.conn.execute("UPDATE devices SET backup_access_code_pool_enabled = 2")
+    assert [c["is_backup_access_code_available"] for c in _same_as_fresh(hub, device_id)] == [True]
+
+
 async def test_a_change_the_store_makes_without_the_api_is_listed(hub: Harness) -> None:
     """Any UPDATE of the row counts (here a rename written straight to the store)."""
     device_id, _ = hub.add_lock()
