@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from typing import Any
 
@@ -29,6 +30,7 @@ _DEVICE_TYPES = {
 }
 
 
+@functools.cache  # a handful of drivers; a SHA-1 per rendered device otherwise
 def connected_account_id(driver: str) -> str:
     return str(uuid.uuid5(_ACCOUNT_NAMESPACE, driver))
 
