@@ -12,13 +12,15 @@ PINS: set[str] = set()
 KEYS: set[str] = set()
 LOGS: list[list[str]] = []  # each daemon's output lines, as they grow
 
-# What a log line may hold that looks like digits but is no PIN: ids, hex, timestamps, and a
-# listening address's port (a random port can equal a random PIN).
+# What a log line may hold that looks like digits but is no PIN: ids, hex, timestamps, a
+# listening address's port (a random port can equal a random PIN), and a signed number of
+# seconds (a clock jump of +7200 s once equalled a random PIN).
 _NOT_PINS = re.compile(
     r"(?:\b(?:\d{1,3}\.){3}\d{1,3}|\blocalhost|\[[0-9a-f:]*\]):\d{1,5}\b"
     r"|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
     r"|\b[0-9a-f]{12,}\b"
     r"|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?"
+    r"|[+-]\d+(?:\.\d+)? s\b"
 )
 
 

@@ -22,6 +22,8 @@ LINES = [
     ("a PIN glued to a colon", "DEBUG x: pin:4711", True),
     ("a PIN after a colon in prose", "INFO lockgw: code for slot 3: 4711 written", True),
     ("a longer number", "INFO lockgw: 47113 events pruned", False),
+    ("a signed number of seconds", "WARNING x: wall clock jumped ahead (+4711 s)", False),
+    ("a PIN before seconds, unsigned", "INFO x: 4711 s", True),
 ]  # fmt: skip
 
 
