@@ -11,6 +11,7 @@ import orjson
 
 from gateway.calls import access_codes as calls
 from gateway.calls.call import RequestCall
+from gateway.domain.models import AccessCode
 from gateway.store import access_codes
 from gateway.wire import views
 from gateway.wire.rendered import RenderedCodes
@@ -37,6 +38,14 @@ def _fresh(hub: Harness, device_id: str) -> list[dict[str, Any]]:
     ]
     found: list[dict[str, Any]] = orjson.loads(orjson.dumps(rendered))
     return found
+
+
+def _stay(hub: Harness, device_id: str, pin: str) -> AccessCode:
+    """A guest's time-bound code that asks for the lock's backup pool."""
+    ends_at = START + 48 * H
+    return hub.create(
+        device_id, code=pin, starts_at=START, ends_at=ends_at, use_backup_access_code_pool=True
+    )
 
 
 def _same_as_fresh(hub: Harness, device_id: str) -> list[dict[str, Any]]:
@@ -80,13 +89,7 @@ async def test_a_codes_backup_shows_as_available_once_its_locks_pool_is_ready(
     hub: Harness,
 ) -> None:
     device_id, _ = hub.add_lock()
-    hub.create(
-        device_id,
-        code="4817",
-        starts_at=START,
-        ends_at=START + 48 * H,
-        use_backup_access_code_pool=True,
-    )
+    _stay(hub, device_id, "4817")
     assert [c["is_backup_access_code_available"] for c in _same_as_fresh(hub, device_id)] == [False]
     await hub.settle(device_id)  # the pool is programmed: the code's own row may not change
     assert [c["is_backup_access_code_available"] for c in _same_as_fresh(hub, device_id)] == [True]
@@ -96,16 +99,7 @@ async def test_a_code_whose_backup_was_pulled_keeps_showing_it_available_with_th
     hub: Harness,
 ) -> None:
     device_id, _ = hub.add_lock()
-    guest, other = (
-        hub.create(
-            device_id,
-            code=pin,
-            starts_at=START,
-            ends_at=START + 48 * H,
-            use_backup_access_code_pool=True,
-        )
-        for pin in ("4817", "5928")
-    )
+    guest, other = (_stay(hub, device_id, pin) for pin in ("4817", "5928"))
     await hub.settle(device_id)
     assert [c["is_backup_access_code_available"] for c in _same_as_fresh(hub, device_id)] == [
         True,
@@ -127,13 +121,7 @@ async def test_a_code_whose_backup_was_pulled_keeps_showing_it_available_with_th
 async def test_a_pool_flag_written_by_hand_as_any_true_value_counts_as_on(hub: Harness) -> None:
     """As `Device.has_pool` (and so a pull) reads it: any non-zero value is on."""
     device_id, _ = hub.add_lock()
-    hub.create(
-        device_id,
-        code="4817",
-        starts_at=START,
-        ends_at=START + 48 * H,
-        use_backup_access_code_pool=True,
-    )
+    _stay(hub, device_id, "4817")
     await hub.settle(device_id)
     hub.store.conn.execute("UPDATE devices SET backup_access_code_pool_enabled = 2")
     assert [c["is_backup_access_code_available"] for c in _same_as_fresh(hub, device_id)] == [True]
