@@ -70,10 +70,7 @@ def list_codes(call: Call) -> Answer:
 def _rendered(svc: Services, page: list[CodeRevision]) -> list[orjson.Fragment]:
     offers = svc.access_codes.pool_offers({device_id for _, _, device_id in page})
     workspace_id, none = svc.workspace_id, PoolOffer.NONE
-    if offers:
-        keys = [(workspace_id, seq, rev, offers.get(dev, none)) for seq, rev, dev in page]
-    else:  # no listed lock keeps a pool (the usual case)
-        keys = [(workspace_id, seq, rev, none) for seq, rev, _ in page]
+    keys = [(workspace_id, seq, rev, offers.get(dev, none)) for seq, rev, dev in page]
     kept = svc.rendered_codes
     found = kept.get_many(keys)
     missing = [key[1] for key, rendered in zip(keys, found, strict=True) if rendered is None]

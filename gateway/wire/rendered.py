@@ -5,10 +5,9 @@ code: the row, the domain object, the Seam-shaped object, the encoding). A code 
 not changed renders the same, so each rendering is kept under what it depends on: the store's
 row (`seq`), the row's revision (`rev`, counted up by every change of the row), the workspace
 and what its lock's backup pool offers (whether its backup can be pulled depends on that and on
-the row). An
-unchanged code is then a lookup; a changed one has a new revision, so nothing stale is ever
-served. The least recently listed renderings go first beyond `capacity` (2,048 codes: about
-1.5 MB)."""
+the row). An unchanged code is then a lookup; a changed one has a new revision, so nothing
+stale is ever served. The least recently listed renderings go first beyond `capacity` (2,048
+codes: about 1.5 MB)."""
 
 from __future__ import annotations
 
@@ -30,14 +29,9 @@ class RenderedCodes:
     def __len__(self) -> int:
         return len(self._kept)
 
-    def get(self, key: Key) -> orjson.Fragment | None:
-        found = self._kept.get(key)
-        if found is not None:
-            self._kept.move_to_end(key)
-        return found
-
     def get_many(self, keys: Sequence[Key]) -> list[orjson.Fragment | None]:
-        """`get` of each key, in order (one call for a page)."""
+        """The rendering kept under each key (None: not kept), in order; each one found counts
+        as listed now."""
         kept, touch = self._kept, self._kept.move_to_end
         found = [kept.get(key) for key in keys]
         for key, rendered in zip(keys, found, strict=True):
